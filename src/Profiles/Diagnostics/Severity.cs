@@ -1,0 +1,8 @@
+namespace Portcullis.Profiles.Diagnostics;
+
+public enum Severity
+{
+    Info,
+    Warning,
+    Error,
+}

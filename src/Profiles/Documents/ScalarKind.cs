@@ -1,0 +1,9 @@
+namespace Portcullis.Profiles.Documents;
+
+public enum ScalarKind
+{
+    String,
+    Number,
+    Boolean,
+    Null,
+}

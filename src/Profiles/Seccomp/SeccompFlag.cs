@@ -1,0 +1,9 @@
+namespace Portcullis.Profiles.Seccomp;
+
+public enum SeccompFlag
+{
+    Tsync,
+    Log,
+    SpecAllow,
+    WaitKillableRecv,
+}
