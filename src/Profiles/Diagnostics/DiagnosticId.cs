@@ -62,4 +62,5 @@ public enum DiagnosticId
 
     OutputFailed = 9001,
     UsageError = 9002,
+    InternalError = 9003,
 }

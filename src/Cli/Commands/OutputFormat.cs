@@ -1,0 +1,8 @@
+namespace Portcullis.Cli.Commands;
+
+internal enum OutputFormat
+{
+    Oci,
+    Spo,
+    AppArmor,
+}

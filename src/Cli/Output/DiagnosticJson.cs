@@ -1,0 +1,32 @@
+using System.Text.Json.Nodes;
+using Portcullis.Profiles.Diagnostics;
+
+namespace Portcullis.Cli.Output;
+
+internal static class DiagnosticJson
+{
+    public static JsonObject From(Diagnostic d)
+    {
+        var o = new JsonObject
+        {
+            ["code"] = d.Code,
+            ["severity"] = d.Severity.ToString().ToLowerInvariant(),
+            ["message"] = d.Message,
+        };
+        if (d.Field is not null)
+            o["field"] = d.Field;
+        if (d.Origin.IsKnown)
+        {
+            o["file"] = d.Origin.File;
+            if (d.Origin.Line > 0)
+            {
+                o["line"] = d.Origin.Line;
+                o["column"] = d.Origin.Column;
+            }
+        }
+        return o;
+    }
+
+    public static string Render(JsonNode node) =>
+        node.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true, IndentSize = 2, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n";
+}

@@ -1,0 +1,3 @@
+using Portcullis.Cli;
+
+return CliApp.Run(args, Console.Out, Console.Error);

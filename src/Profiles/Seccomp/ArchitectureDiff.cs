@@ -1,0 +1,3 @@
+namespace Portcullis.Profiles.Seccomp;
+
+public sealed record ArchitectureDiff(SeccompArch Architecture, IReadOnlyList<SyscallChange> Changes);

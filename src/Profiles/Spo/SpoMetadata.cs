@@ -1,0 +1,15 @@
+using Portcullis.Profiles.Collections;
+using Portcullis.Profiles.Diagnostics;
+using Portcullis.Profiles.Documents;
+
+namespace Portcullis.Profiles.Spo;
+
+/// <summary>
+/// The Kubernetes envelope of an SPO custom resource: apiVersion, kind, metadata (kept whole for round
+/// trips), and any other top-level fields such as status (kept, not interpreted).
+/// </summary>
+public sealed record SpoMetadata(string ApiVersion, string Kind, string Name, string? Namespace, DocMap Metadata, ValueList<DocEntry> Extra, Origin Origin = default)
+{
+    public static SpoMetadata New(string kind, string name, string version = "v1") =>
+        new(SpoGroup.ApiVersion(version), kind, name, null, new DocMap([new DocEntry("name", DocScalar.String(name))]), []);
+}
