@@ -131,7 +131,7 @@ public sealed class AppArmorParser
         var tokens = ReadStatement(out var nestedBlock);
         var origin = OriginAt(first.Offset);
         if (nestedBlock)
-            return new RawRule(_text[first.Offset..tokens[^1].End]) { Origin = origin };
+            return new RawRule(_text[first.Offset..tokens[^1].End], IsBlock: true) { Origin = origin };
 
         var i = 0;
         bool audit = false, deny = false, owner = false;
@@ -150,7 +150,7 @@ public sealed class AppArmorParser
         AppArmorRule rule = rest[0].Text switch
         {
             "capability" when rest[0].Kind == AppArmorTokenKind.Word => new CapabilityRule(rest.Skip(1).Select(t => t.Text).ToValueList()),
-            "network" when rest[0].Kind == AppArmorTokenKind.Word && rest.Count <= 3 => new NetworkRule(rest.ElementAtOrDefault(1).Text, rest.ElementAtOrDefault(2).Text),
+            "network" when rest[0].Kind == AppArmorTokenKind.Word && rest.Count <= 3 => ReadNetwork(rest),
             "signal" when rest[0].Kind == AppArmorTokenKind.Word => ReadSignal(rest),
             "ptrace" when rest[0].Kind == AppArmorTokenKind.Word => ReadPtrace(rest),
             "unix" when rest[0].Kind == AppArmorTokenKind.Word => ReadUnix(rest),
@@ -184,6 +184,15 @@ public sealed class AppArmorParser
 
     private static bool IsPath(AppArmorToken t) =>
         t.Kind == AppArmorTokenKind.Quoted || t.Text.StartsWith('/') || t.Text.StartsWith("@{", StringComparison.Ordinal) || t.Text.StartsWith("**", StringComparison.Ordinal);
+
+    // "network raw" names a type, not a family: both parts are optional.
+    private static NetworkRule ReadNetwork(List<AppArmorToken> rest) => rest.Count switch
+    {
+        1 => new NetworkRule(null, null),
+        2 when AppArmorValidator.IsSocketType(rest[1].Text) => new NetworkRule(null, rest[1].Text),
+        2 => new NetworkRule(rest[1].Text, null),
+        _ => new NetworkRule(rest[1].Text, rest[2].Text),
+    };
 
     private static SignalRule ReadSignal(List<AppArmorToken> rest)
     {

@@ -25,6 +25,8 @@ public static class AppArmorValidator
 
     private static readonly HashSet<string> SocketTypes = ["stream", "dgram", "seqpacket", "rdm", "raw", "packet"];
 
+    public static bool IsSocketType(string word) => SocketTypes.Contains(word);
+
     public static IReadOnlyList<Diagnostic> Validate(AppArmorProfile profile)
     {
         var found = new List<Diagnostic>();

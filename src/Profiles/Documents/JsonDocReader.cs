@@ -69,6 +69,9 @@ public static class JsonDocReader
     private static string FirstSentence(string message)
     {
         var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
+        var line = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
+        if (line > 0 && (cut < 0 || line < cut))
+            cut = line;
         var text = cut > 0 ? message[..cut] : message;
         return text.TrimEnd('.', ' ');
     }

@@ -33,6 +33,11 @@ public static partial class YamlDocReader
         {
             throw ProfileException.At(DiagnosticId.MalformedYaml, "malformed YAML: " + Clean(e.Message), At(file, e.Start));
         }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's scanner fails this way on some malformed input instead of raising YamlException.
+            throw ProfileException.At(DiagnosticId.MalformedYaml, "malformed YAML", parser.Current is { } current ? At(file, current.Start) : new Origin(file, 1, 1));
+        }
         return documents;
     }
 

@@ -72,7 +72,7 @@ public static class SeccompReader
         var rule = new SeccompRule
         {
             Names = names.ToValueList(),
-            NameOrigins = nameOrigins.ToValueList(),
+            NameOrigins = new OriginList(nameOrigins),
             Action = r.Enum(r.Required(map, "action", field + ".action"), field + ".action", SeccompActions.Wire),
             Origin = map.Origin,
             Extra = r.Unknown(map, RuleFields, field),

@@ -21,7 +21,7 @@ public sealed record SeccompRule
     public Origin Origin { get; init; }
 
     /// <summary>Origins of each name, parallel to <see cref="Names"/> when read from a file.</summary>
-    public ValueList<Origin> NameOrigins { get; init; } = [];
+    public OriginList NameOrigins { get; init; }
 
     public bool IsConditional => Args.Count > 0;
     public bool HasDockerFilters => !Includes.IsEmpty || !Excludes.IsEmpty;

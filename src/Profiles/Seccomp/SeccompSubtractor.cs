@@ -12,7 +12,7 @@ public static class SeccompSubtractor
     {
         var removed = b.Syscalls.SelectMany(r => r.Names).ToHashSet(StringComparer.Ordinal);
         var rules = a.Syscalls
-            .Select(r => r with { Names = r.Names.Where(n => !removed.Contains(n)).ToValueList(), NameOrigins = [] })
+            .Select(r => r with { Names = r.Names.Where(n => !removed.Contains(n)).ToValueList(), NameOrigins = default })
             .Where(r => r.Names.Count > 0)
             .ToValueList();
         return SeccompCanonicalizer.Normalize(a with { Syscalls = rules });

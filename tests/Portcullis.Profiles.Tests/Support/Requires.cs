@@ -1,0 +1,37 @@
+using System.Diagnostics;
+
+namespace Portcullis.Profiles.Tests.Support;
+
+/// <summary>
+/// Tests that need a real tool call this first. On a developer machine without it the test is skipped
+/// with the reason; under CI (CI=true) a missing tool fails the test, because .ci/run installs everything.
+/// </summary>
+internal static class Requires
+{
+    public static string Tool(string name, string package)
+    {
+        var path = Environment.GetEnvironmentVariable("PATH")!.Split(':')
+            .Append("/usr/sbin").Append("/sbin")
+            .Select(dir => Path.Combine(dir, name))
+            .FirstOrDefault(File.Exists);
+        if (path is not null)
+            return path;
+        var reason = $"{name} is not installed (Debian package {package})";
+        if (Environment.GetEnvironmentVariable("CI") == "true")
+            Assert.Fail(reason + "; CI must install it in .ci/run");
+        Assert.Skip(reason);
+        return "";
+    }
+
+    public static (int ExitCode, string Output) Run(string file, params string[] args)
+    {
+        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in args)
+            start.ArgumentList.Add(a);
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        process.WaitForExit();
+        return (process.ExitCode, stdout.Result + stderr.Result);
+    }
+}
