@@ -23,6 +23,21 @@ internal static class CommonOptions
         AllowMultipleArgumentsPerToken = false,
     };
 
+    /// <summary>
+    /// Refuses option-like tokens as file names: System.CommandLine hands an unknown "--flag" to a
+    /// variadic argument, which would otherwise surface as "file not found" instead of a usage error.
+    /// </summary>
+    public static T RejectOptions<T>(this T argument)
+        where T : Argument
+    {
+        argument.Validators.Add(result =>
+        {
+            foreach (var token in result.Tokens.Where(t => t.Value.Length > 1 && t.Value.StartsWith('-')))
+                result.AddError($"unknown option '{token.Value}'");
+        });
+        return argument;
+    }
+
     public static Option<string?> Arch() => new("--arch")
     {
         Description = "Architecture to resolve Docker-format includes/excludes for (x86_64, aarch64, amd64, ...). Default: this machine's.",

@@ -12,7 +12,7 @@ internal static class ConvertCommand
 {
     public static Command Create(CliIo io)
     {
-        var file = new Argument<string>("file") { Description = "The profile to convert (FILE or FILE#NAME)." };
+        var file = new Argument<string>("file") { Description = "The profile to convert (FILE or FILE#NAME)." }.RejectOptions();
         var to = new Option<OutputFormat>("--to") { Description = "oci: runtime-spec seccomp JSON; spo: SPO SeccompProfile/AppArmorProfile YAML; apparmor: AppArmor policy text.", Required = true };
         var output = CommonOptions.Output();
         var bases = CommonOptions.Base();

@@ -10,8 +10,8 @@ internal static class DiffCommand
 {
     public static Command Create(CliIo io)
     {
-        var before = new Argument<string>("old") { Description = "The profile before (FILE or FILE#NAME)." };
-        var after = new Argument<string>("new") { Description = "The profile after." };
+        var before = new Argument<string>("old") { Description = "The profile before (FILE or FILE#NAME)." }.RejectOptions();
+        var after = new Argument<string>("new") { Description = "The profile after." }.RejectOptions();
         var json = CommonOptions.Json();
         var bases = CommonOptions.Base();
         var arch = CommonOptions.Arch();

@@ -11,7 +11,7 @@ internal static class MergeCommand
 {
     public static Command Create(CliIo io)
     {
-        var files = new Argument<string[]>("files") { Description = "Seccomp profiles to merge (JSON or SPO YAML; FILE#NAME picks one document).", Arity = ArgumentArity.OneOrMore };
+        var files = new Argument<string[]>("files") { Description = "Seccomp profiles to merge (JSON or SPO YAML; FILE#NAME picks one document).", Arity = ArgumentArity.OneOrMore }.RejectOptions();
         var output = CommonOptions.Output();
         var bases = CommonOptions.Base();
         var to = new Option<OutputFormat?>("--to") { Description = "Output format: oci (JSON) or spo (SeccompProfile YAML). Default: the first input's." };

@@ -11,7 +11,7 @@ internal static class StatsCommand
 {
     public static Command Create(CliIo io)
     {
-        var file = new Argument<string>("file") { Description = "The seccomp profile (FILE or FILE#NAME)." };
+        var file = new Argument<string>("file") { Description = "The seccomp profile (FILE or FILE#NAME)." }.RejectOptions();
         var json = CommonOptions.Json();
         var bases = CommonOptions.Base();
         var baseline = new Option<string?>("--baseline") { Description = "Compare with this profile instead of Docker's default.", HelpName = "file" };

@@ -12,7 +12,7 @@ internal static class ValidateCommand
 {
     public static Command Create(CliIo io)
     {
-        var files = new Argument<string[]>("files") { Description = "Profiles to check: seccomp JSON, SPO YAML, AppArmor policy (FILE#NAME picks one document).", Arity = ArgumentArity.OneOrMore };
+        var files = new Argument<string[]>("files") { Description = "Profiles to check: seccomp JSON, SPO YAML, AppArmor policy (FILE#NAME picks one document).", Arity = ArgumentArity.OneOrMore }.RejectOptions();
         var json = CommonOptions.Json();
         var bases = CommonOptions.Base();
         var strict = new Option<bool>("--warnings-as-errors", "-W") { Description = "Fail (exit 1) on warnings too." };

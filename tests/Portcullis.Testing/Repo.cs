@@ -1,7 +1,9 @@
-namespace Portcullis.Profiles.Tests.Support;
+using Xunit;
+
+namespace Portcullis.Testing;
 
 /// <summary>Paths of the repository and of the shared test data beside it (../shared/testdata).</summary>
-internal static class Repo
+public static class Repo
 {
     public static string Root { get; } = FindRoot();
 

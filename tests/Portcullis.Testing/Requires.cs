@@ -1,12 +1,14 @@
+using Xunit;
+
 using System.Diagnostics;
 
-namespace Portcullis.Profiles.Tests.Support;
+namespace Portcullis.Testing;
 
 /// <summary>
 /// Tests that need a real tool call this first. On a developer machine without it the test is skipped
 /// with the reason; under CI (CI=true) a missing tool fails the test, because .ci/run installs everything.
 /// </summary>
-internal static class Requires
+public static class Requires
 {
     public static string Tool(string name, string package)
     {
@@ -23,12 +25,20 @@ internal static class Requires
         return "";
     }
 
-    public static (int ExitCode, string Output) Run(string file, params string[] args)
+    public static (int ExitCode, string Output) Run(string file, params string[] args) => RunWithInput(null, file, args);
+
+    /// <summary>Runs a program to its end and returns its exit code with stdout and stderr joined.</summary>
+    public static (int ExitCode, string Output) RunWithInput(string? stdin, string file, params string[] args)
     {
-        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
+        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = stdin is not null };
         foreach (var a in args)
             start.ArgumentList.Add(a);
         using var process = Process.Start(start)!;
+        if (stdin is not null)
+        {
+            process.StandardInput.Write(stdin);
+            process.StandardInput.Close();
+        }
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         process.WaitForExit();
