@@ -54,6 +54,22 @@ public sealed class ValidateCommandTests
     }
 
     [Fact]
+    public void The_real_apparmor_parser_checks_what_the_model_cannot()
+    {
+        Requires.Tool("apparmor_parser", "apparmor");
+        using var dir = new TempDir();
+        Assert.Equal(0, CliRun.Of("validate", "--apparmor-parser", Repo.Data("spo/apparmorprofile-sleep-crun.yaml")).ExitCode);
+
+        // A variable nobody defines parses in our model but apparmor_parser refuses it.
+        var bad = dir.File("bad.profile", "include <tunables/global>\nprofile x {\n  @{NOPE}/x r,\n}\n");
+        Assert.Equal(0, CliRun.Of("validate", bad).ExitCode);
+        var run = CliRun.Of("validate", "--apparmor-parser", bad);
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("PCL3006: apparmor_parser:", run.Out, StringComparison.Ordinal);
+        Assert.Contains("NOPE", run.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Base_profiles_are_resolved_from_given_files()
     {
         using var dir = new TempDir();

@@ -17,6 +17,7 @@ internal static class ValidateCommand
         var bases = CommonOptions.Base();
         var strict = new Option<bool>("--warnings-as-errors", "-W") { Description = "Fail (exit 1) on warnings too." };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "Do not print info-level findings." };
+        var compile = new Option<bool>("--apparmor-parser") { Description = "Also compile AppArmor profiles with the real apparmor_parser (-Q: no kernel load)." };
         var command = new Command("validate", """
             Check profiles for errors runc, crun or libseccomp would reject or silently ignore, and for rules
             that do not do what they seem to. Exit 0 when no errors, 1 otherwise.
@@ -25,7 +26,7 @@ internal static class ValidateCommand
               portcullis validate seccomp.json
               portcullis validate profiles.yaml#my-profile --base base-profiles.yaml --json
             """)
-        { files, json, bases, strict, quiet };
+        { files, json, bases, strict, quiet, compile };
 
         command.SetAction(parse =>
         {
@@ -33,7 +34,7 @@ internal static class ValidateCommand
             int errors = 0, warnings = 0;
             foreach (var spec in parse.GetValue(files)!)
             {
-                var found = Check(spec, parse.GetValue(bases) ?? [], out var documents);
+                var found = Check(spec, parse.GetValue(bases) ?? [], parse.GetValue(compile) ? new AppArmorParserProcess() : null, out var documents);
                 errors += found.Count(d => d.Severity == Severity.Error);
                 warnings += found.Count(d => d.Severity == Severity.Warning);
                 if (parse.GetValue(json))
@@ -65,7 +66,7 @@ internal static class ValidateCommand
         return command;
     }
 
-    private static List<Diagnostic> Check(string spec, string[] baseFiles, out IReadOnlyList<ProfileDocument> documents)
+    private static List<Diagnostic> Check(string spec, string[] baseFiles, IAppArmorCompiler? compiler, out IReadOnlyList<ProfileDocument> documents)
     {
         var bag = new DiagnosticBag();
         documents = [];
@@ -84,6 +85,8 @@ internal static class ValidateCommand
                         break;
                     case AppArmorDocument a:
                         bag.AddRange(AppArmorValidator.Validate(a.Profile));
+                        if (compiler is not null)
+                            bag.AddRange(compiler.Check(AppArmorRenderer.Render(a.Profile), a.Profile.Origin.IsKnown ? a.Profile.Origin : new Origin(a.File, 0, 0)));
                         break;
                 }
             }
