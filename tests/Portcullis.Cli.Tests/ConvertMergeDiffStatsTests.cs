@@ -39,7 +39,7 @@ public sealed class ConvertMergeDiffStatsTests
     public void Converting_to_oci_resolves_the_base_profile()
     {
         using var dir = new TempDir();
-        var app = dir.File("app.yaml", "apiVersion: security-profiles-operator.x-k8s.io/v1\nkind: SeccompProfile\nmetadata:\n  name: app\nspec:\n  defaultAction: SCMP_ACT_ERRNO\n  baseProfileName: crun-v1.26\n  architectures: [SCMP_ARCH_X86_64]\n  syscalls:\n  - action: SCMP_ACT_ALLOW\n    names: [uname]\n");
+        var app = dir.File("app.yaml", SpoFixtures.AppOnBase("crun-v1.26"));
         var run = CliRun.Of("convert", app, "--to", "oci", "--base", Repo.Data("spo/baseprofile-crun.yaml"));
         Assert.Equal(0, run.ExitCode);
         Assert.Contains("\"uname\"", run.Out, StringComparison.Ordinal);

@@ -73,7 +73,7 @@ public sealed class ValidateCommandTests
     public void Base_profiles_are_resolved_from_given_files()
     {
         using var dir = new TempDir();
-        var app = dir.File("app.yaml", "apiVersion: security-profiles-operator.x-k8s.io/v1\nkind: SeccompProfile\nmetadata:\n  name: app\nspec:\n  defaultAction: SCMP_ACT_ERRNO\n  baseProfileName: runc-v1.4.2\n  architectures: [SCMP_ARCH_X86_64, SCMP_ARCH_X86, SCMP_ARCH_X32]\n  syscalls:\n  - action: SCMP_ACT_ALLOW\n    names: [uname]\n");
+        var app = dir.File("app.yaml", SpoFixtures.AppOnBase("runc-v1.4.2"));
         var missing = CliRun.Of("validate", app);
         Assert.Equal(1, missing.ExitCode);
         Assert.Contains("PCL1013: spec.baseProfileName: base profile 'runc-v1.4.2' was not found", missing.Out, StringComparison.Ordinal);
