@@ -115,4 +115,20 @@ public sealed class ConvertMergeDiffStatsTests
         var first = json.RootElement.GetProperty("architectures")[0];
         Assert.Equal(first.GetProperty("referenceAllowed").GetInt32(), first.GetProperty("allowed").GetInt32());
     }
+
+    [Fact]
+    public void Renaming_keeps_labels_and_annotations()
+    {
+        var run = CliRun.Of("convert", Repo.Data("spo/apparmorprofile-sleep-crun.yaml"), "--to", "spo", "--name", "Sleep Profile");
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("  name: sleep-profile\n", run.Out, StringComparison.Ordinal);
+        Assert.Contains("spo.x-k8s.io/recording-id: test-recording", run.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Spo_findings_name_the_field_as_written_in_the_resource()
+    {
+        var run = CliRun.Of("validate", Repo.Data("spo/seccompprofile.yaml") + "#profile-allow-unsafe");
+        Assert.Contains("warning PCL2006: spec.defaultAction:", run.Out, StringComparison.Ordinal);
+    }
 }

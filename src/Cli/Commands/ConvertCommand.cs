@@ -64,9 +64,9 @@ internal static class ConvertCommand
         var resources = documents.OfType<SeccompDocument>().Select(d =>
         {
             if (d.Spo is { } spo)
-                return name is null ? spo : spo with { Meta = spo.Meta with { Name = name, Metadata = SpoMetadata.New(SpoGroup.SeccompKind, name).Metadata } };
+                return name is null ? spo : spo with { Meta = spo.Meta.Renamed(KubernetesName.From(name)) };
             var profile = d.Profile.UsesDockerExtensions ? ProfileInputs.Enforced(d, new BaseProfileResolver([]), arch, bag) : d.Profile;
-            var resourceName = ProfileRendering.ResourceName(name ?? Path.GetFileNameWithoutExtension(d.Name));
+            var resourceName = KubernetesName.From(name ?? Path.GetFileNameWithoutExtension(d.Name));
             return new SpoSeccompProfile(SpoMetadata.New(SpoGroup.SeccompKind, resourceName), SeccompCanonicalizer.Normalize(profile), null, null, []);
         }).ToList();
         return ProfileRendering.SpoYaml(resources, bag);
@@ -82,8 +82,7 @@ internal static class ConvertCommand
         var resources = documents.Select(d =>
         {
             var cr = d.Spo ?? AbstractConverter.ToAbstract(d.Profile, bag);
-            var resourceName = ProfileRendering.ResourceName(name ?? cr.Meta.Name);
-            return (Profiles.Documents.DocNode)SpoWriter.ToDoc(cr with { Meta = cr.Meta with { Name = resourceName, Metadata = d.Spo is null || name is not null ? SpoMetadata.New(SpoGroup.AppArmorKind, resourceName).Metadata : cr.Meta.Metadata } });
+            return (Profiles.Documents.DocNode)SpoWriter.ToDoc(name is null ? cr : cr with { Meta = cr.Meta.Renamed(KubernetesName.From(name)) });
         });
         return Profiles.Documents.DocYamlWriter.Write(resources);
     }

@@ -15,7 +15,7 @@ internal static class MergeCommand
         var output = CommonOptions.Output();
         var bases = CommonOptions.Base();
         var to = new Option<OutputFormat?>("--to") { Description = "Output format: oci (JSON) or spo (SeccompProfile YAML). Default: the first input's." };
-        var name = new Option<string?>("--name") { Description = "metadata.name of the SPO resource written with --to spo." };
+        var name = new Option<string?>("--name") { Description = "metadata.name of the SPO resource written with --to spo (default: the input's name, or merged)." };
         var command = new Command("merge", """
             Union of seccomp profiles: whatever any input allows, the result allows; rules with argument
             conditions are kept, never widened. With one input, rewrites it in canonical form (sorted,
@@ -43,8 +43,9 @@ internal static class MergeCommand
             string text;
             if (format == OutputFormat.Spo)
             {
-                var resourceName = parse.GetValue(name) ?? (seccomp.Count == 1 ? seccomp[0].Name : ProfileRendering.ResourceName(Path.GetFileNameWithoutExtension(parse.GetValue(output) ?? "merged")));
-                var meta = seccomp.Count == 1 && seccomp[0].Spo is { } only ? only.Meta : SpoMetadata.New(SpoGroup.SeccompKind, ProfileRendering.ResourceName(resourceName));
+                var meta = seccomp.Count == 1 && seccomp[0].Spo is { } only ? only.Meta : SpoMetadata.New(SpoGroup.SeccompKind, "merged");
+                if (parse.GetValue(name) is { } newName)
+                    meta = meta.Renamed(KubernetesName.From(newName));
                 text = ProfileRendering.SpoYaml([new SpoSeccompProfile(meta, merged, null, null, [])], bag);
             }
             else if (format == OutputFormat.Oci)

@@ -79,7 +79,7 @@ internal static class ValidateCommand
                 switch (doc)
                 {
                     case SeccompDocument s:
-                        bag.AddRange(SeccompValidator.Validate(s.Profile));
+                        bag.AddRange(SeccompValidator.Validate(s.Profile, s.Spo is null ? "" : "spec."));
                         if (s.Spo?.BaseProfileName is not null)
                             Resolve(s, bases, bag);
                         break;

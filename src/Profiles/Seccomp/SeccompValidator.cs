@@ -12,7 +12,12 @@ public static class SeccompValidator
 {
     private const int MaxArgs = 6;
 
-    public static IReadOnlyList<Diagnostic> Validate(SeccompProfile p)
+    /// <param name="p">the profile.</param>
+    /// <param name="fieldPrefix">prepended to field names, e.g. "spec." for an SPO resource, so they match the user's file.</param>
+    public static IReadOnlyList<Diagnostic> Validate(SeccompProfile p, string fieldPrefix = "") =>
+        fieldPrefix.Length == 0 ? Check(p) : Check(p).Select(d => d.Field is null ? d : d with { Field = fieldPrefix + d.Field }).ToList();
+
+    private static List<Diagnostic> Check(SeccompProfile p)
     {
         var found = new List<Diagnostic>();
         var defaultName = SeccompActions.Wire.Name(p.DefaultAction);

@@ -73,7 +73,7 @@ public static class AbstractConverter
             AllowTcp = anyNetwork ? tcp : null,
             AllowUdp = anyNetwork ? udp : null,
         };
-        var meta = SpoMetadata.New(SpoGroup.AppArmorKind, profile.Name);
+        var meta = SpoMetadata.New(SpoGroup.AppArmorKind, KubernetesName.From(profile.Name));
         return new SpoAppArmorProfile(meta, abs, profile.Complain ? "Complain" : "Enforce", null, []);
     }
 
