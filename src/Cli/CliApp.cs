@@ -25,6 +25,8 @@ public static class CliApp
             DiffCommand.Create(io),
             ConvertCommand.Create(io),
             StatsCommand.Create(io),
+            RecordCommand.Create(io),
+            RunCommand.Create(io),
         };
 
         var parse = root.Parse(args);
@@ -44,6 +46,11 @@ public static class CliApp
         {
             stderr.WriteLine(e.Diagnostic.ToString());
             return e.Diagnostic.Id == DiagnosticId.UsageError ? 2 : 1;
+        }
+        catch (Portcullis.Recorder.RecorderException e)
+        {
+            stderr.WriteLine(Diagnostic.Error(DiagnosticId.RecorderFailed, e.Message).ToString());
+            return 1;
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {

@@ -1,0 +1,61 @@
+using System.CommandLine;
+using System.Diagnostics;
+using Portcullis.Cli.Output;
+using Portcullis.Profiles.AppArmor;
+using Portcullis.Profiles.Diagnostics;
+using Portcullis.Recorder;
+using Portcullis.Recorder.Generation;
+using Portcullis.Recorder.Observations;
+
+namespace Portcullis.Cli.Commands;
+
+internal static class RecordCommand
+{
+    public static Command Create(CliIo io)
+    {
+        var command = TargetCommand.Argument();
+        var backend = new Option<BackendChoice>("--backend") { Description = "auto (eBPF when permitted, else ptrace), ebpf or ptrace.", DefaultValueFactory = _ => BackendChoice.Auto };
+        var output = new Option<string>("--output", "-o") { Description = "Where to write the recording.", DefaultValueFactory = _ => "recording.json", HelpName = "file" };
+        var seccomp = new Option<string?>("--seccomp") { Description = "Also write a seccomp profile generated from the recording.", HelpName = "file" };
+        var apparmor = new Option<string?>("--apparmor") { Description = "Also write an AppArmor profile generated from the recording (needs the ptrace backend for files).", HelpName = "file" };
+        var name = new Option<string?>("--profile-name") { Description = "Name of the AppArmor profile (default: portcullis-<program>)." };
+        var cmd = new Command("record", """
+            Run a command and record what it does in the kernel: syscalls of every thread and child from its
+            execve on, and (ptrace backend) files, executed programs and sockets. Exits with the command's
+            exit code. Ctrl+C is forwarded to the command and the recording is still written.
+
+            Example:
+              portcullis record -o recording.json --seccomp seccomp.json -- dotnet test
+              portcullis record --backend ptrace --apparmor app.profile -- ./MyApp --selftest
+            """)
+        { command, backend, output, seccomp, apparmor, name };
+
+        cmd.SetAction(parse =>
+        {
+            var target = parse.GetValue(command)!;
+            using var interrupts = new Interrupts();
+            using var live = LiveLine.Start(io);
+            var watch = Stopwatch.StartNew();
+            var result = Recorder.Recorder.RecordAsync(TargetCommand.Request(target, parse.GetValue(backend), live.Update), interrupts.Token).GetAwaiter().GetResult();
+            live.Dispose();
+            if (result.FallbackReason is { } why)
+                io.Err.WriteLine($"info PCL5003: recording with ptrace: {why}");
+
+            var bag = new DiagnosticBag();
+            AtomicFile.Write(parse.GetValue(output)!, RecordingJson.Write(result.Recording));
+            if (parse.GetValue(seccomp) is { } seccompPath)
+                AtomicFile.Write(seccompPath, System.Text.Encoding.UTF8.GetBytes(ProfileRendering.OciJson(SeccompGenerator.FromRecording(result.Recording, bag))));
+            if (parse.GetValue(apparmor) is { } apparmorPath)
+            {
+                var profileName = parse.GetValue(name) ?? "portcullis-" + Path.GetFileName(target[0]);
+                AtomicFile.Write(apparmorPath, System.Text.Encoding.UTF8.GetBytes(AppArmorRenderer.Render(AppArmorGenerator.FromRecording(result.Recording, profileName))));
+            }
+            io.Report(bag.Items);
+
+            var r = result.Recording;
+            io.Err.WriteLine($"recorded {r.Syscalls.Count} distinct syscalls ({r.Syscalls.Sum(s => s.Count)} calls), {r.Files.Count} files, {r.Executables.Count} programs with {result.Backend.ToString().ToLowerInvariant()} in {watch.Elapsed.TotalSeconds:0.0}s; exit code {result.ExitCode}");
+            return result.ExitCode;
+        });
+        return cmd;
+    }
+}

@@ -1,0 +1,95 @@
+using System.Runtime.InteropServices;
+using System.Text;
+using Portcullis.Recorder.Native;
+
+namespace Portcullis.Recorder.Ebpf;
+
+/// <summary>The bpf(2) commands the recorder uses: create an array map, load a program, attach it to a raw tracepoint, look up elements.</summary>
+internal static unsafe class BpfSystem
+{
+    private const long SysBpf = 321;
+    private const int MapCreate = 0, MapLookupElem = 1, ProgLoad = 5, RawTracepointOpen = 17;
+    private const int MapTypeArray = 2;
+    private const int ProgTypeRawTracepoint = 17;
+    private const int AttrSize = 128;
+
+    public static int CreateArrayMap(int valueSize, int entries)
+    {
+        var attr = stackalloc byte[AttrSize];
+        new Span<byte>(attr, AttrSize).Clear();
+        *(uint*)(attr + 0) = MapTypeArray;
+        *(uint*)(attr + 4) = 4;
+        *(uint*)(attr + 8) = (uint)valueSize;
+        *(uint*)(attr + 12) = (uint)entries;
+        return Call(MapCreate, attr, "creating a BPF map");
+    }
+
+    public static int LoadRawTracepointProgram(ReadOnlySpan<BpfInstruction> program, string name)
+    {
+        var license = "GPL\0"u8;
+        var log = new byte[64 * 1024];
+        var attr = stackalloc byte[AttrSize];
+        new Span<byte>(attr, AttrSize).Clear();
+        fixed (BpfInstruction* insns = program)
+        fixed (byte* lic = license)
+        fixed (byte* logBuf = log)
+        {
+            *(uint*)(attr + 0) = ProgTypeRawTracepoint;
+            *(uint*)(attr + 4) = (uint)program.Length;
+            *(ulong*)(attr + 8) = (ulong)insns;
+            *(ulong*)(attr + 16) = (ulong)lic;
+            *(uint*)(attr + 24) = 1;
+            *(uint*)(attr + 28) = (uint)log.Length;
+            *(ulong*)(attr + 32) = (ulong)logBuf;
+            var nameBytes = Encoding.ASCII.GetBytes(name);
+            for (var i = 0; i < Math.Min(15, nameBytes.Length); i++)
+                attr[48 + i] = nameBytes[i];
+            var fd = (int)Libc.syscall(SysBpf, ProgLoad, (long)attr, AttrSize, 0, 0);
+            if (fd < 0)
+            {
+                var errno = Libc.Errno;
+                var verifier = Encoding.ASCII.GetString(log).TrimEnd('\0').Trim();
+                throw new RecorderException($"the kernel refused the BPF program {name}: {Libc.Describe(errno)}{(verifier.Length > 0 ? "; verifier: " + verifier : "")}");
+            }
+            return fd;
+        }
+    }
+
+    /// <summary>Attaches a raw-tracepoint program; closing the returned fd detaches it.</summary>
+    public static int AttachRawTracepoint(int programFd, string tracepoint)
+    {
+        var name = Encoding.ASCII.GetBytes(tracepoint + "\0");
+        var attr = stackalloc byte[AttrSize];
+        new Span<byte>(attr, AttrSize).Clear();
+        fixed (byte* n = name)
+        {
+            *(ulong*)(attr + 0) = (ulong)n;
+            *(uint*)(attr + 8) = (uint)programFd;
+            return Call(RawTracepointOpen, attr, $"attaching to the {tracepoint} tracepoint");
+        }
+    }
+
+    public static ulong LookupU64(int mapFd, uint key)
+    {
+        ulong value = 0;
+        var attr = stackalloc byte[AttrSize];
+        new Span<byte>(attr, AttrSize).Clear();
+        *(uint*)(attr + 0) = (uint)mapFd;
+        *(ulong*)(attr + 8) = (ulong)&key;
+        *(ulong*)(attr + 16) = (ulong)&value;
+        Call(MapLookupElem, attr, "reading the BPF map");
+        return value;
+    }
+
+    private static int Call(int command, byte* attr, string what)
+    {
+        var rc = (int)Libc.syscall(SysBpf, command, (long)attr, AttrSize, 0, 0);
+        return rc >= 0 ? rc : throw new RecorderException($"{what} failed: {Libc.Describe(Libc.Errno)}");
+    }
+
+    public static void Close(int fd)
+    {
+        if (fd >= 0)
+            Libc.close(fd);
+    }
+}

@@ -1,0 +1,96 @@
+using System.Runtime.InteropServices;
+using Portcullis.Profiles.Seccomp;
+using Portcullis.Profiles.Syscalls;
+using Portcullis.Recorder.Launching;
+using Portcullis.Recorder.Native;
+using Portcullis.Recorder.Observations;
+using static Portcullis.Recorder.Native.Libc;
+
+namespace Portcullis.Recorder.Ebpf;
+
+/// <summary>
+/// Records with eBPF: a transient cgroup, the two counter programs attached to raw tracepoints, the
+/// launcher joining the cgroup and exec'ing the target. The target runs at full speed; the kernel counts.
+/// When the command exits, what it left in the cgroup is killed, the counts are read, the programs are
+/// detached and the cgroup removed, on every path out.
+/// </summary>
+internal static class EbpfSession
+{
+    /// <summary>Why the eBPF backend cannot run here, or null when it can.</summary>
+    public static string? Unavailable()
+    {
+        if (RuntimeInformation.OSArchitecture != Architecture.X64)
+            return $"the eBPF recorder supports x86_64 kernels only (this is {RuntimeInformation.OSArchitecture})";
+        if (CgroupV2.FindMount() is null)
+            return "no cgroup2 file system is mounted";
+        try
+        {
+            BpfSystem.Close(BpfSystem.CreateArrayMap(4, 1));
+            using var probe = CgroupV2.Create();
+            return null;
+        }
+        catch (RecorderException e)
+        {
+            return e.Message + " (eBPF needs root, or CAP_BPF + CAP_PERFMON and a writable cgroup)";
+        }
+    }
+
+    public static Task<RecordResult> RunAsync(LauncherCommand launcher, RecordRequest request, CancellationToken cancel) =>
+        ChildProcess.OnOwnThread("portcullis-ebpf", () => Run(launcher, request, cancel));
+
+    private static RecordResult Run(LauncherCommand launcher, RecordRequest request, CancellationToken cancel)
+    {
+        using var cgroup = CgroupV2.Create();
+        int armed = -1, counts = -1, enterProg = -1, execProg = -1, enterLink = -1, execLink = -1;
+        try
+        {
+            armed = BpfSystem.CreateArrayMap(4, 1);
+            counts = BpfSystem.CreateArrayMap(8, SyscallCounterPrograms.Abis * SyscallCounterPrograms.SlotsPerAbi);
+            enterProg = BpfSystem.LoadRawTracepointProgram(SyscallCounterPrograms.SysEnter(cgroup.Id, armed, counts), "pcl_sys_enter");
+            execProg = BpfSystem.LoadRawTracepointProgram(SyscallCounterPrograms.ProcessExec(cgroup.Id, armed), "pcl_exec");
+            execLink = BpfSystem.AttachRawTracepoint(execProg, "sched_process_exec");
+            enterLink = BpfSystem.AttachRawTracepoint(enterProg, "sys_enter");
+
+            var pid = Spawner.Spawn(launcher, request.ToLaunch(LaunchMode.Cgroup) with { CgroupProcs = cgroup.Procs });
+            var exitCode = WaitWithProgress(pid, counts, request.Progress, cancel);
+            cgroup.Dispose();
+
+            var sink = new ObservationSink(Backend.Ebpf);
+            ReadCounts(counts, sink);
+            // The execve that started the target happened before the session was armed.
+            sink.Syscall(SeccompArch.X86_64, SyscallTable.Number("execve", SeccompArch.X86_64)!.Value);
+            request.Progress?.Invoke(sink.TotalSyscalls, sink.DistinctSyscalls);
+            return new RecordResult(exitCode, sink.Build(request.CommandLine, exitCode), Backend.Ebpf, null);
+        }
+        finally
+        {
+            foreach (var fd in new[] { enterLink, execLink, enterProg, execProg, counts, armed })
+                BpfSystem.Close(fd);
+        }
+    }
+
+    private static int WaitWithProgress(int pid, int counts, Action<long, int>? progress, CancellationToken cancel)
+    {
+        using var timer = progress is null ? null : new Timer(_ =>
+        {
+            var sink = new ObservationSink(Backend.Ebpf);
+            ReadCounts(counts, sink);
+            progress(sink.TotalSyscalls, sink.DistinctSyscalls);
+        }, null, 1000, 1000);
+        return ChildProcess.Wait(pid, cancel);
+    }
+
+    private static void ReadCounts(int counts, ObservationSink sink)
+    {
+        var arches = new[] { SeccompArch.X86_64, SeccompArch.X86, SeccompArch.X32 };
+        for (var abi = 0; abi < SyscallCounterPrograms.Abis; abi++)
+        {
+            for (var nr = 0; nr < SyscallCounterPrograms.SlotsPerAbi; nr++)
+            {
+                var count = BpfSystem.LookupU64(counts, (uint)(abi * SyscallCounterPrograms.SlotsPerAbi + nr));
+                if (count > 0)
+                    sink.Syscall(arches[abi], abi == SyscallCounterPrograms.AbiX32 ? nr | (int)AuditArch.X32SyscallBit : nr, (long)count);
+            }
+        }
+    }
+}

@@ -1,0 +1,98 @@
+namespace Portcullis.Recorder.Ebpf;
+
+/// <summary>
+/// The two programs of the eBPF backend (x86_64 kernels).
+/// <para>sys_enter (raw tracepoint; ctx args[0] = struct pt_regs *, args[1] = syscall number): when the task is
+/// in the recording cgroup and the session is armed, adds one to counts[abi * 4096 + nr]. x32 calls carry bit
+/// 30 in the number; i386 calls come from the 32-bit user code segment (regs->cs == 0x23). Numbers of 4095
+/// and above share slot 4095.</para>
+/// <para>sched_process_exec: when the launcher's execve in the recording cgroup completes, arms the session, so
+/// the launcher's own start-up is never counted (nor the execve that started the target, which the caller adds).</para>
+/// </summary>
+internal static class SyscallCounterPrograms
+{
+    public const int SlotsPerAbi = 4096;
+    public const int Abis = 3;
+    public const int AbiX86_64 = 0, AbiI386 = 1, AbiX32 = 2;
+
+    private const int HelperMapLookup = 1;
+    private const int HelperCgroupId = 80;
+    private const int HelperProbeReadKernel = 113;
+    private const int X32Bit = 0x40000000;
+    private const short PtRegsCs = 17 * 8;
+    private const int User32Cs = 0x23;
+
+    public static BpfInstruction[] SysEnter(ulong cgroupId, int armedMap, int countsMap)
+    {
+        var a = new BpfAssembler();
+        a.Mov(BpfAssembler.R6, BpfAssembler.R1)
+            .CallHelper(HelperCgroupId)
+            .LoadImm64(BpfAssembler.R1, cgroupId)
+            .JumpIfNotEqualReg(BpfAssembler.R0, BpfAssembler.R1, "out");
+        LookupSlotZero(a, armedMap)
+            .LoadW(BpfAssembler.R1, BpfAssembler.R0, 0)
+            .JumpIfEqual(BpfAssembler.R1, 0, "out")
+            .LoadDw(BpfAssembler.R7, BpfAssembler.R6, 8)
+            .MovImm(BpfAssembler.R8, AbiX86_64 * SlotsPerAbi)
+            .Mov(BpfAssembler.R1, BpfAssembler.R7)
+            .AndImm(BpfAssembler.R1, X32Bit)
+            .JumpIfEqual(BpfAssembler.R1, 0, "not_x32")
+            .MovImm(BpfAssembler.R8, AbiX32 * SlotsPerAbi)
+            .AndImm(BpfAssembler.R7, ~X32Bit)
+            .Goto("index")
+            .Label("not_x32")
+            .LoadDw(BpfAssembler.R3, BpfAssembler.R6, 0)
+            .AddImm(BpfAssembler.R3, PtRegsCs)
+            .Mov(BpfAssembler.R1, BpfAssembler.R10)
+            .AddImm(BpfAssembler.R1, -16)
+            .MovImm(BpfAssembler.R2, 8)
+            .CallHelper(HelperProbeReadKernel)
+            .JumpIfNotEqual(BpfAssembler.R0, 0, "index")
+            .LoadDw(BpfAssembler.R1, BpfAssembler.R10, -16)
+            .JumpIfNotEqual(BpfAssembler.R1, User32Cs, "index")
+            .MovImm(BpfAssembler.R8, AbiI386 * SlotsPerAbi)
+            .Label("index")
+            .JumpIfGreater(BpfAssembler.R7, SlotsPerAbi - 2, "overflow")
+            .Goto("count")
+            .Label("overflow")
+            .MovImm(BpfAssembler.R7, SlotsPerAbi - 1)
+            .Label("count")
+            .Add(BpfAssembler.R7, BpfAssembler.R8)
+            .StoreW(BpfAssembler.R10, -8, BpfAssembler.R7)
+            .Mov(BpfAssembler.R2, BpfAssembler.R10)
+            .AddImm(BpfAssembler.R2, -8)
+            .LoadMap(BpfAssembler.R1, countsMap)
+            .CallHelper(HelperMapLookup)
+            .JumpIfEqual(BpfAssembler.R0, 0, "out")
+            .MovImm(BpfAssembler.R1, 1)
+            .AtomicAddDw(BpfAssembler.R0, 0, BpfAssembler.R1)
+            .Label("out")
+            .MovImm(BpfAssembler.R0, 0)
+            .ExitProgram();
+        return a.Build();
+    }
+
+    public static BpfInstruction[] ProcessExec(ulong cgroupId, int armedMap)
+    {
+        var a = new BpfAssembler();
+        a.CallHelper(HelperCgroupId)
+            .LoadImm64(BpfAssembler.R1, cgroupId)
+            .JumpIfNotEqualReg(BpfAssembler.R0, BpfAssembler.R1, "out");
+        LookupSlotZero(a, armedMap)
+            .MovImm(BpfAssembler.R1, 1)
+            .StoreW(BpfAssembler.R0, 0, BpfAssembler.R1)
+            .Label("out")
+            .MovImm(BpfAssembler.R0, 0)
+            .ExitProgram();
+        return a.Build();
+    }
+
+    // r0 = &map[0], or jump to "out" when the lookup fails.
+    private static BpfAssembler LookupSlotZero(BpfAssembler a, int map) =>
+        a.StoreImmW(BpfAssembler.R10, -4, 0)
+            .Mov(BpfAssembler.R2, BpfAssembler.R10)
+            .AddImm(BpfAssembler.R2, -4)
+            .LoadMap(BpfAssembler.R1, map)
+            .CallHelper(HelperMapLookup)
+            .JumpIfEqual(BpfAssembler.R0, 0, "out");
+}

@@ -1,0 +1,3 @@
+namespace Portcullis.Recorder.Enforcing;
+
+public sealed record ComplainResult(int ExitCode, IReadOnlyList<Denial> Denials);

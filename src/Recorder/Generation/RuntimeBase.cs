@@ -1,0 +1,27 @@
+namespace Portcullis.Recorder.Generation;
+
+/// <summary>
+/// The syscalls an OCI runtime makes between installing the container's seccomp filter and exec'ing the
+/// entrypoint: a profile must allow them or the container dies before the application starts.
+/// <para>runc loads the filter before it drops privileges unless no_new_privs is set (Kubernetes'
+/// default allowPrivilegeEscalation: true leaves it unset), so its identity switch (capset, setgroups,
+/// setres[ug]id, prctl), the working directory, the exec fifo (openat, write, close), the lookup of the
+/// entrypoint (newfstatat, statx, faccessat2) and the Go runtime's background calls (futex, nanosleep,
+/// epoll_pwait, signals, mmap) all run under it. crun, a C program, loads it later and needs a subset.</para>
+/// Names that do not exist on an architecture are dropped for that architecture.
+/// </summary>
+public static class RuntimeBase
+{
+    public static IReadOnlyList<string> Names { get; } =
+    [
+        // Go runtime (runc) and process exit
+        "futex", "nanosleep", "epoll_pwait", "epoll_ctl", "sched_yield", "rt_sigreturn", "rt_sigprocmask", "rt_sigaction",
+        "sigaltstack", "gettid", "getpid", "tgkill", "mmap", "munmap", "madvise", "mprotect", "read", "write", "exit", "exit_group",
+        // identity and capabilities
+        "capget", "capset", "prctl", "setgroups", "setresuid", "setresgid", "setuid", "setgid", "getuid", "getgid", "geteuid", "getegid", "getppid",
+        // working directory and descriptors; runc checks /proc/self/fd is procfs and walks it to mark fds close-on-exec
+        "chdir", "fchdir", "getcwd", "close", "close_range", "fcntl", "dup2", "dup3", "fstatfs", "getdents64",
+        // exec fifo, entrypoint lookup, exec
+        "openat", "fstat", "newfstatat", "statx", "faccessat2", "execve",
+    ];
+}

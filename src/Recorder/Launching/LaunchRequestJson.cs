@@ -1,0 +1,7 @@
+using System.Text.Json.Serialization;
+
+namespace Portcullis.Recorder.Launching;
+
+[JsonSourceGenerationOptions(UseStringEnumConverter = true)]
+[JsonSerializable(typeof(LaunchRequest))]
+internal sealed partial class LaunchRequestJson : JsonSerializerContext;

@@ -1,0 +1,7 @@
+namespace Portcullis.Recorder.Observations;
+
+public enum Backend
+{
+    Ptrace,
+    Ebpf,
+}

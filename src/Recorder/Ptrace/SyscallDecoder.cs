@@ -1,0 +1,171 @@
+using Portcullis.Profiles.Seccomp;
+using Portcullis.Profiles.Syscalls;
+using Portcullis.Recorder.Observations;
+
+namespace Portcullis.Recorder.Ptrace;
+
+/// <summary>
+/// Turns the arguments of file, exec, socket and mmap syscalls into observations: paths resolved against
+/// dirfd or the working directory (through /proc/PID), access kinds from open flags, socket families and
+/// bound ports. Only the syscalls listed here cost more than a count.
+/// </summary>
+internal sealed class SyscallDecoder(ObservationSink sink)
+{
+    private const long AtFdcwd = -100;
+    private const int AtEmptyPath = 0x1000;
+
+    private delegate void Decode(int pid, ReadOnlySpan<ulong> a);
+
+    private readonly Dictionary<(SeccompArch, int), Decode?> _byNumber = [];
+
+    public void Handle(int pid, SeccompArch arch, int nr, ReadOnlySpan<ulong> args)
+    {
+        if (!_byNumber.TryGetValue((arch, nr), out var decode))
+            _byNumber[(arch, nr)] = decode = For(SyscallTable.Name(nr, arch));
+        decode?.Invoke(pid, args);
+    }
+
+    private Decode? For(string? name) => name switch
+    {
+        "open" => (p, a) => Open(p, AtFdcwd, a[0], a[1]),
+        "openat" => (p, a) => Open(p, (long)a[0], a[1], a[2]),
+        "openat2" => (p, a) => Open(p, (long)a[0], a[1], ReadU64(p, a[2])),
+        "creat" => (p, a) => File(p, AtFdcwd, a[0], FileAccessKind.Create | FileAccessKind.Write),
+        "execve" => (p, a) => Exec(p, AtFdcwd, a[0]),
+        "execveat" => (p, a) => Exec(p, (long)a[0], a[1]),
+        "stat" or "lstat" or "stat64" or "lstat64" or "access" or "readlink" => (p, a) => File(p, AtFdcwd, a[0], FileAccessKind.Stat),
+        "newfstatat" or "fstatat64" or "faccessat" or "faccessat2" or "readlinkat" => (p, a) => File(p, (long)a[0], a[1], FileAccessKind.Stat, a.Length > 3 ? (int)a[3] : 0),
+        "statx" => (p, a) => File(p, (long)a[0], a[1], FileAccessKind.Stat, (int)a[2]),
+        "unlink" or "rmdir" => (p, a) => File(p, AtFdcwd, a[0], FileAccessKind.Delete),
+        "unlinkat" => (p, a) => File(p, (long)a[0], a[1], FileAccessKind.Delete),
+        "rename" => (p, a) => { File(p, AtFdcwd, a[0], FileAccessKind.Delete); File(p, AtFdcwd, a[1], FileAccessKind.Create); },
+        "renameat" or "renameat2" => (p, a) => { File(p, (long)a[0], a[1], FileAccessKind.Delete); File(p, (long)a[2], a[3], FileAccessKind.Create); },
+        "mkdir" or "mknod" => (p, a) => File(p, AtFdcwd, a[0], FileAccessKind.Create),
+        "mkdirat" or "mknodat" => (p, a) => File(p, (long)a[0], a[1], FileAccessKind.Create),
+        "link" => (p, a) => { File(p, AtFdcwd, a[0], FileAccessKind.Read); File(p, AtFdcwd, a[1], FileAccessKind.Create); },
+        "linkat" => (p, a) => { File(p, (long)a[0], a[1], FileAccessKind.Read); File(p, (long)a[2], a[3], FileAccessKind.Create); },
+        "symlink" => (p, a) => File(p, AtFdcwd, a[1], FileAccessKind.Create),
+        "symlinkat" => (p, a) => File(p, (long)a[1], a[2], FileAccessKind.Create),
+        "chmod" or "chown" or "lchown" or "truncate" or "chown32" or "lchown32" or "truncate64" => (p, a) => File(p, AtFdcwd, a[0], FileAccessKind.Write),
+        "fchmodat" or "fchmodat2" or "fchownat" => (p, a) => File(p, (long)a[0], a[1], FileAccessKind.Write),
+        "mmap" or "mmap2" => (p, a) => Mmap(p, a[2], (long)a[4]),
+        "socket" => (_, a) => sink.Socket((int)a[0], (int)a[1], (int)a[2], null, null),
+        "bind" => (p, a) => SocketAddress(p, a[1], (int)a[2], bind: true),
+        "connect" => (p, a) => SocketAddress(p, a[1], (int)a[2], bind: false),
+        _ => null,
+    };
+
+    private void Open(int pid, long dirfd, ulong pathPtr, ulong flags)
+    {
+        var kind = (flags & 3) switch
+        {
+            0 => FileAccessKind.Read,
+            1 => FileAccessKind.Write,
+            _ => FileAccessKind.Read | FileAccessKind.Write,
+        };
+        if ((flags & 0x40) != 0)
+            kind |= FileAccessKind.Create;
+        if ((flags & 0x200) != 0)
+            kind |= FileAccessKind.Write;
+        if ((flags & 0x200000) != 0)
+            kind = FileAccessKind.Stat;
+        File(pid, dirfd, pathPtr, kind);
+    }
+
+    private void Exec(int pid, long dirfd, ulong pathPtr)
+    {
+        if (Resolve(pid, dirfd, pathPtr, 0) is { } path && System.IO.File.Exists(path))
+        {
+            sink.File(path, FileAccessKind.Execute);
+            sink.Executable(path);
+        }
+    }
+
+    private void File(int pid, long dirfd, ulong pathPtr, FileAccessKind kind, int flags = 0)
+    {
+        var path = Resolve(pid, dirfd, pathPtr, flags);
+        if (path is null)
+            return;
+        // The tracer sees the call on entry; a read of a path that does not exist fails and is not worth a rule.
+        if ((kind & (FileAccessKind.Create | FileAccessKind.Write)) == 0 && !System.IO.File.Exists(path) && !Directory.Exists(path))
+            return;
+        sink.File(path, kind);
+    }
+
+    private void Mmap(int pid, ulong prot, long fd)
+    {
+        const ulong ProtExec = 4;
+        if ((prot & ProtExec) == 0 || fd < 0 || fd > int.MaxValue)
+            return;
+        if (ReadLink($"/proc/{pid}/fd/{fd}") is { } path && path.StartsWith('/'))
+            sink.File(path, FileAccessKind.MmapExec);
+    }
+
+    private void SocketAddress(int pid, ulong address, int length, bool bind)
+    {
+        if (TraceeMemory.ReadBytes(pid, address, Math.Min(length, 110)) is not { Length: >= 2 } bytes)
+            return;
+        var family = bytes[0] | (bytes[1] << 8);
+        if (bind && family is SocketNames.AF_INET or SocketNames.AF_INET6 && bytes.Length >= 4)
+            sink.Socket(family, 0, 0, (bytes[2] << 8) | bytes[3], null);
+        else if (family == SocketNames.AF_UNIX && bytes.Length > 2)
+        {
+            var raw = bytes.AsSpan(2);
+            var abstractName = raw[0] == 0;
+            var text = System.Text.Encoding.UTF8.GetString(abstractName ? raw[1..] : raw).Split('\0')[0];
+            if (text.Length > 0)
+                sink.Socket(family, 0, 0, null, abstractName ? "@" + text : text);
+        }
+    }
+
+    private static string? Resolve(int pid, long dirfd, ulong pathPtr, int flags)
+    {
+        var path = TraceeMemory.ReadString(pid, pathPtr);
+        if (path is null)
+            return null;
+        if (path.Length == 0)
+            return (flags & AtEmptyPath) != 0 && dirfd >= 0 ? ReadLink($"/proc/{pid}/fd/{dirfd}") : null;
+        string full;
+        if (path.StartsWith('/'))
+        {
+            full = Path.GetFullPath(path);
+        }
+        else
+        {
+            var baseDir = dirfd == AtFdcwd ? ReadLink($"/proc/{pid}/cwd") : dirfd >= 0 ? ReadLink($"/proc/{pid}/fd/{dirfd}") : null;
+            if (baseDir is null)
+                return null;
+            full = Path.GetFullPath(Path.Combine(baseDir, path));
+        }
+        return Canonical(full);
+    }
+
+    // AppArmor mediates the path after symlinks are resolved (/lib -> /usr/lib): record that one. A path that
+    // does not exist yet (about to be created) keeps its name under its resolved directory.
+    private static string Canonical(string full)
+    {
+        if (Native.Libc.RealPath(full) is { } real)
+            return real;
+        var dir = Path.GetDirectoryName(full);
+        return dir is not null && Native.Libc.RealPath(dir) is { } realDir ? Path.Combine(realDir, Path.GetFileName(full)) : full;
+    }
+
+    private static ulong ReadU64(int pid, ulong address) =>
+        TraceeMemory.ReadBytes(pid, address, 8) is { } b ? BitConverter.ToUInt64(b) : 0;
+
+    private static string? ReadLink(string link)
+    {
+        try
+        {
+            return new FileInfo(link).LinkTarget;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+}
