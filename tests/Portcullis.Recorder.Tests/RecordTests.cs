@@ -1,0 +1,163 @@
+using Portcullis.Profiles.Seccomp;
+using Portcullis.Recorder.Observations;
+using static Portcullis.Recorder.Tests.Targets;
+
+namespace Portcullis.Recorder.Tests;
+
+/// <summary>Both backends on the real kernel (CI runs as root, so the eBPF ones never skip there).</summary>
+[Collection(RecorderCollection.Name)]
+public sealed class RecordTests
+{
+    public static TheoryData<BackendChoice> Backends => [BackendChoice.Ptrace, BackendChoice.Ebpf];
+
+    [Theory]
+    [MemberData(nameof(Backends))]
+    public async Task True_is_recorded_from_its_execve(BackendChoice backend)
+    {
+        var r = await Record(backend, "/bin/true");
+        Assert.Equal(0, r.ExitCode);
+        Assert.Equal(backend == BackendChoice.Ebpf ? Backend.Ebpf : Backend.Ptrace, r.Backend);
+        var names = Names(r);
+        Assert.Contains("execve", names);
+        Assert.Contains("exit_group", names);
+        // The launcher is a .NET process; none of its start-up (e.g. its many mmap/futex calls) may leak in.
+        Assert.True(r.Recording.Syscalls.Sum(s => s.Count) < 100, $"{r.Recording.Syscalls.Sum(s => s.Count)} calls for /bin/true");
+    }
+
+    [Theory]
+    [MemberData(nameof(Backends))]
+    public async Task A_pipeline_propagates_its_exit_code_and_shows_uname(BackendChoice backend)
+    {
+        var r = await Record(backend, "/bin/sh", "-c", "uname -a | tr a-z A-Z > /dev/null; exit 3");
+        Assert.Equal(3, r.ExitCode);
+        Assert.Contains("uname", Names(r));
+        Assert.Contains("pipe2", Names(r));
+        Assert.Equal(["/bin/sh", "-c", "uname -a | tr a-z A-Z > /dev/null; exit 3"], r.Recording.Command);
+    }
+
+    [Fact]
+    public async Task Ebpf_and_ptrace_agree_on_the_syscall_set()
+    {
+        string[] command = ["-c", "uname -a | tr a-z A-Z > /dev/null; cat /etc/hostname > /dev/null; exit 0"];
+        var ptrace = await Record(BackendChoice.Ptrace, "/bin/sh", command);
+        var ebpf = await Record(BackendChoice.Ebpf, "/bin/sh", command);
+        Assert.Equal(Names(ptrace).Order(), Names(ebpf).Order());
+    }
+
+    [Theory]
+    [MemberData(nameof(Backends))]
+    public async Task Every_thread_of_a_dotnet_program_is_seen(BackendChoice backend)
+    {
+        var r = await RecordWorkload(backend, "threads");
+        Assert.Equal(0, r.ExitCode);
+        var uname = r.Recording.Syscalls.Single(s => s.Architecture == SeccompArch.X86_64 && s.Name == "uname");
+        Assert.True(uname.Count >= 12, $"uname seen {uname.Count} times; 4 threads call it 3 times each");
+        Assert.Contains("clone3", Names(r));
+    }
+
+    [Theory]
+    [MemberData(nameof(Backends))]
+    public async Task Children_that_exec_others_are_followed(BackendChoice backend)
+    {
+        var r = await RecordWorkload(backend, "spawn");
+        Assert.Equal(0, r.ExitCode);
+        Assert.Contains("getuid", Names(r));
+        if (backend == BackendChoice.Ptrace)
+        {
+            Assert.Contains("/usr/bin/id", r.Recording.Executables);
+            Assert.Contains(r.Recording.Executables, e => e.EndsWith("/dash", StringComparison.Ordinal) || e.EndsWith("/sh", StringComparison.Ordinal));
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Backends))]
+    public async Task A_program_killed_by_a_signal_exits_128_plus_the_signal(BackendChoice backend)
+    {
+        var r = await Record(backend, "/bin/sh", "-c", "kill -9 $$");
+        Assert.Equal(137, r.ExitCode);
+        Assert.Contains("kill", Names(r));
+    }
+
+    [Theory]
+    [MemberData(nameof(Backends))]
+    public async Task Cancelling_forwards_sigterm_and_returns_what_was_recorded(BackendChoice backend)
+    {
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        var recording = Recorder.RecordAsync(Request(backend, "/bin/sleep", "30"), cancel.Token);
+        await Task.Delay(1500, TestContext.Current.CancellationToken);
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        await cancel.CancelAsync();
+        var r = await recording;
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10));
+        Assert.Equal(128 + 15, r.ExitCode);
+        Assert.Contains("clock_nanosleep", Names(r));
+    }
+
+    [Theory]
+    [MemberData(nameof(Backends))]
+    public async Task I386_and_x32_calls_are_kept_apart_from_the_64_bit_table(BackendChoice backend)
+    {
+        var program = I386Program();
+        try
+        {
+            var r = await Record(backend, program);
+            Assert.Equal(7, r.ExitCode);
+            Assert.Equal(["exit", "getpid"], Names(r, SeccompArch.X86).Order());
+            Assert.DoesNotContain("getpid", Names(r));
+        }
+        finally
+        {
+            File.Delete(program);
+        }
+
+        var x32 = await RecordWorkload(backend, "x32");
+        var call = Assert.Single(x32.Recording.Syscalls, s => s.Architecture == SeccompArch.X32);
+        Assert.Equal(("getpid", 0x40000000 | 39), (call.Name, call.Number));
+    }
+
+    [Fact]
+    public async Task Ptrace_sees_files_executables_sockets_and_bound_ports()
+    {
+        var dir = Directory.CreateTempSubdirectory("portcullis-io-").FullName;
+        var port = FreePort();
+        try
+        {
+            var r = await RecordWorkload(BackendChoice.Ptrace, "io", dir, port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            Assert.Equal(0, r.ExitCode);
+            var data = Assert.Single(r.Recording.Files, f => f.Path == Path.Combine(dir, "data.txt"));
+            Assert.True(data.Access.HasFlag(FileAccessKind.Create) && data.Access.HasFlag(FileAccessKind.Write) && data.Access.HasFlag(FileAccessKind.Delete), data.Access.ToString());
+            Assert.Contains(r.Recording.Files, f => f.Path.EndsWith("/System.Private.CoreLib.dll", StringComparison.Ordinal) && f.Access.HasFlag(FileAccessKind.Read));
+            Assert.Contains(r.Recording.Files, f => f.Path.EndsWith("/libcoreclr.so", StringComparison.Ordinal) && f.Access.HasFlag(FileAccessKind.MmapExec));
+            Assert.Contains(r.Recording.Sockets, s => s.FamilyName is "inet" or "inet6" && s.TypeName == "stream");
+            Assert.Contains(r.Recording.Sockets, s => s.BoundPort == port);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task The_ebpf_cgroup_is_removed_afterwards()
+    {
+        await Record(BackendChoice.Ebpf, "/bin/sh", "-c", "sleep 0.1 & exit 0");
+        var mount = Ebpf.CgroupV2.FindMount()!;
+        Assert.Empty(Directory.GetDirectories(mount, $"portcullis-{Environment.ProcessId}-*"));
+    }
+
+    [Fact]
+    public async Task A_missing_program_is_exit_127_with_a_coded_message()
+    {
+        var r = await Record(BackendChoice.Ptrace, "/no/such/program");
+        Assert.Equal(127, r.ExitCode);
+    }
+
+    private static int FreePort()
+    {
+        var l = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        l.Start();
+        var port = ((System.Net.IPEndPoint)l.LocalEndpoint).Port;
+        l.Stop();
+        return port;
+    }
+}
