@@ -14,20 +14,24 @@ public static class Recorder
     {
         ArgumentNullException.ThrowIfNull(request);
         var launcher = request.Launcher ?? LauncherCommand.Current();
-        var (backend, fallback) = Choose(request.Backend);
-        if (backend == Observations.Backend.Ebpf)
-            return await Ebpf.EbpfSession.RunAsync(launcher, request, cancel).ConfigureAwait(false);
+        string? fallback = null;
+        if (request.Backend != BackendChoice.Ptrace)
+        {
+            try
+            {
+                return await Ebpf.EbpfSession.RunAsync(launcher, request, cancel).ConfigureAwait(false);
+            }
+            catch (Ebpf.EbpfUnavailableException e) when (request.Backend == BackendChoice.Auto)
+            {
+                fallback = e.Message;
+            }
+            catch (Ebpf.EbpfUnavailableException e)
+            {
+                throw new RecorderException("the eBPF backend cannot run here: " + e.Message);
+            }
+        }
 
         var outcome = await PtraceSession.RunAsync(launcher, request.ToLaunch(LaunchMode.Ptrace), complain: false, request.Progress, cancel).ConfigureAwait(false);
         return new RecordResult(outcome.ExitCode, outcome.Sink.Build(request.CommandLine, outcome.ExitCode), Observations.Backend.Ptrace, fallback);
     }
-
-    private static (Observations.Backend Backend, string? Fallback) Choose(BackendChoice choice) => choice switch
-    {
-        BackendChoice.Ptrace => (Observations.Backend.Ptrace, null),
-        BackendChoice.Ebpf => Ebpf.EbpfSession.Unavailable() is { } why
-            ? throw new RecorderException("the eBPF backend cannot run here: " + why)
-            : (Observations.Backend.Ebpf, null),
-        _ => Ebpf.EbpfSession.Unavailable() is { } reason ? (Observations.Backend.Ptrace, reason) : (Observations.Backend.Ebpf, null),
-    };
 }

@@ -138,6 +138,23 @@ public sealed class RecordTests
     }
 
     [Fact]
+    public async Task A_file_read_after_it_was_created_is_recorded_as_read_too()
+    {
+        var dir = Directory.CreateTempSubdirectory("portcullis-rw-").FullName;
+        try
+        {
+            var file = Path.Combine(dir, "later.txt");
+            var r = await Record(BackendChoice.Ptrace, "/bin/sh", "-c", $"cat {file} 2>/dev/null; echo x > {file}; cat {file} > /dev/null");
+            var seen = Assert.Single(r.Recording.Files, f => f.Path == file);
+            Assert.True(seen.Access.HasFlag(FileAccessKind.Read) && seen.Access.HasFlag(FileAccessKind.Create), seen.Access.ToString());
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task The_ebpf_cgroup_is_removed_afterwards()
     {
         await Record(BackendChoice.Ebpf, "/bin/sh", "-c", "sleep 0.1 & exit 0");

@@ -36,7 +36,7 @@ internal static class RecordCommand
             using var interrupts = new Interrupts();
             using var live = LiveLine.Start(io);
             var watch = Stopwatch.StartNew();
-            var result = Recorder.Recorder.RecordAsync(TargetCommand.Request(target, parse.GetValue(backend), live.Update), interrupts.Token).GetAwaiter().GetResult();
+            var result = Recorder.Recorder.RecordAsync(TargetCommand.Request(target, parse.GetValue(backend), live.Callback), interrupts.Token).GetAwaiter().GetResult();
             live.Dispose();
             if (result.FallbackReason is { } why)
                 io.Err.WriteLine($"info PCL5003: recording with ptrace: {why}");

@@ -22,6 +22,9 @@ internal sealed class LiveLine : IDisposable
     public static LiveLine Start(CliIo io) =>
         new(Console.IsErrorRedirected || ReferenceEquals(io.Err, Console.Error) is false ? null : io);
 
+    /// <summary>The progress callback to give the recorder: null when nothing is drawn, so it does not poll.</summary>
+    public Action<long, int>? Callback => _io is null ? null : Update;
+
     public void Update(long calls, int distinct)
     {
         Interlocked.Exchange(ref _calls, calls);

@@ -16,40 +16,40 @@ namespace Portcullis.Recorder.Ebpf;
 /// </summary>
 internal static class EbpfSession
 {
-    /// <summary>Why the eBPF backend cannot run here, or null when it can.</summary>
-    public static string? Unavailable()
-    {
-        if (RuntimeInformation.OSArchitecture != Architecture.X64)
-            return $"the eBPF recorder supports x86_64 kernels only (this is {RuntimeInformation.OSArchitecture})";
-        if (CgroupV2.FindMount() is null)
-            return "no cgroup2 file system is mounted";
-        try
-        {
-            BpfSystem.Close(BpfSystem.CreateArrayMap(4, 1));
-            using var probe = CgroupV2.Create();
-            return null;
-        }
-        catch (RecorderException e)
-        {
-            return e.Message + " (eBPF needs root, or CAP_BPF + CAP_PERFMON and a writable cgroup)";
-        }
-    }
-
     public static Task<RecordResult> RunAsync(LauncherCommand launcher, RecordRequest request, CancellationToken cancel) =>
         ChildProcess.OnOwnThread("portcullis-ebpf", () => Run(launcher, request, cancel));
 
     private static RecordResult Run(LauncherCommand launcher, RecordRequest request, CancellationToken cancel)
     {
-        using var cgroup = CgroupV2.Create();
+        if (RuntimeInformation.OSArchitecture != Architecture.X64)
+            throw new EbpfUnavailableException($"the eBPF recorder supports x86_64 kernels only (this is {RuntimeInformation.OSArchitecture})");
+        CgroupV2 cgroup;
+        try
+        {
+            cgroup = CgroupV2.Create();
+        }
+        catch (RecorderException e)
+        {
+            throw new EbpfUnavailableException(e.Message);
+        }
+
+        using var owned = cgroup;
         int armed = -1, counts = -1, enterProg = -1, execProg = -1, enterLink = -1, execLink = -1;
         try
         {
-            armed = BpfSystem.CreateArrayMap(4, 1);
-            counts = BpfSystem.CreateArrayMap(8, SyscallCounterPrograms.Abis * SyscallCounterPrograms.SlotsPerAbi);
-            enterProg = BpfSystem.LoadRawTracepointProgram(SyscallCounterPrograms.SysEnter(cgroup.Id, armed, counts), "pcl_sys_enter");
-            execProg = BpfSystem.LoadRawTracepointProgram(SyscallCounterPrograms.ProcessExec(cgroup.Id, armed), "pcl_exec");
-            execLink = BpfSystem.AttachRawTracepoint(execProg, "sched_process_exec");
-            enterLink = BpfSystem.AttachRawTracepoint(enterProg, "sys_enter");
+            try
+            {
+                armed = BpfSystem.CreateArrayMap(4, 1);
+                counts = BpfSystem.CreateArrayMap(8, SyscallCounterPrograms.Abis * SyscallCounterPrograms.SlotsPerAbi);
+                enterProg = BpfSystem.LoadRawTracepointProgram(SyscallCounterPrograms.SysEnter(cgroup.Id, armed, counts), "pcl_sys_enter");
+                execProg = BpfSystem.LoadRawTracepointProgram(SyscallCounterPrograms.ProcessExec(cgroup.Id, armed), "pcl_exec");
+                execLink = BpfSystem.AttachRawTracepoint(execProg, "sched_process_exec");
+                enterLink = BpfSystem.AttachRawTracepoint(enterProg, "sys_enter");
+            }
+            catch (RecorderException e)
+            {
+                throw new EbpfUnavailableException(e.Message + " (eBPF needs root, or CAP_BPF + CAP_PERFMON and a writable cgroup)");
+            }
 
             var pid = Spawner.Spawn(launcher, request.ToLaunch(LaunchMode.Cgroup) with { CgroupProcs = cgroup.Procs });
             var exitCode = WaitWithProgress(pid, counts, request.Progress, cancel);
@@ -83,11 +83,12 @@ internal static class EbpfSession
     private static void ReadCounts(int counts, ObservationSink sink)
     {
         var arches = new[] { SeccompArch.X86_64, SeccompArch.X86, SeccompArch.X32 };
+        var all = BpfSystem.ReadArrayU64(counts, SyscallCounterPrograms.Abis * SyscallCounterPrograms.SlotsPerAbi);
         for (var abi = 0; abi < SyscallCounterPrograms.Abis; abi++)
         {
             for (var nr = 0; nr < SyscallCounterPrograms.SlotsPerAbi; nr++)
             {
-                var count = BpfSystem.LookupU64(counts, (uint)(abi * SyscallCounterPrograms.SlotsPerAbi + nr));
+                var count = all[abi * SyscallCounterPrograms.SlotsPerAbi + nr];
                 if (count > 0)
                     sink.Syscall(arches[abi], abi == SyscallCounterPrograms.AbiX32 ? nr | (int)AuditArch.X32SyscallBit : nr, (long)count);
             }

@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using System.Text.Json;
 using Microsoft.Win32.SafeHandles;
 using Portcullis.Recorder.Enforcing;
 using Portcullis.Recorder.Native;
@@ -21,10 +20,9 @@ public static unsafe class Launcher
         {
             // Disposing the stream closes fd 3, so the target does not inherit it.
             using var stream = new FileStream(new SafeFileHandle(3, ownsHandle: true), FileAccess.Read);
-            request = JsonSerializer.Deserialize(stream, LaunchRequestJson.Default.LaunchRequest)
-                ?? throw new JsonException("empty request");
+            request = LaunchRequestCodec.Decode(stream);
         }
-        catch (Exception e) when (e is IOException or JsonException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
         {
             Console.Error.WriteLine($"PCL5001: the launcher mode is internal to portcullis record and run ({e.Message})");
             return 127;

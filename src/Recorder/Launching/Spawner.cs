@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using System.Text.Json;
 using Portcullis.Recorder.Native;
 
 namespace Portcullis.Recorder.Launching;
@@ -36,7 +35,7 @@ internal static unsafe class Spawner
             if (error != 0)
                 throw new RecorderException($"cannot start the launcher {launcher.Executable}: {Libc.Describe(error)}");
 
-            var json = JsonSerializer.SerializeToUtf8Bytes(request, LaunchRequestJson.Default.LaunchRequest);
+            var json = LaunchRequestCodec.Encode(request);
             fixed (byte* p = json)
             {
                 var written = 0;

@@ -18,6 +18,9 @@ internal sealed class SyscallDecoder(ObservationSink sink)
 
     private readonly Dictionary<(SeccompArch, int), Decode?> _byNumber = [];
 
+    // Programs open the same paths over and over; resolving symlinks costs an lstat per path component.
+    private readonly Dictionary<string, (string Path, bool Exists)> _canonical = new(StringComparer.Ordinal);
+
     public void Handle(int pid, SeccompArch arch, int nr, ReadOnlySpan<ulong> args)
     {
         if (!_byNumber.TryGetValue((arch, nr), out var decode))
@@ -74,22 +77,18 @@ internal sealed class SyscallDecoder(ObservationSink sink)
 
     private void Exec(int pid, long dirfd, ulong pathPtr)
     {
-        if (Resolve(pid, dirfd, pathPtr, 0) is { } path && System.IO.File.Exists(path))
+        if (Resolve(pid, dirfd, pathPtr, 0) is { Exists: true } target)
         {
-            sink.File(path, FileAccessKind.Execute);
-            sink.Executable(path);
+            sink.File(target.Path, FileAccessKind.Execute);
+            sink.Executable(target.Path);
         }
     }
 
     private void File(int pid, long dirfd, ulong pathPtr, FileAccessKind kind, int flags = 0)
     {
-        var path = Resolve(pid, dirfd, pathPtr, flags);
-        if (path is null)
-            return;
         // The tracer sees the call on entry; a read of a path that does not exist fails and is not worth a rule.
-        if ((kind & (FileAccessKind.Create | FileAccessKind.Write)) == 0 && !System.IO.File.Exists(path) && !Directory.Exists(path))
-            return;
-        sink.File(path, kind);
+        if (Resolve(pid, dirfd, pathPtr, flags) is { } target && (target.Exists || (kind & (FileAccessKind.Create | FileAccessKind.Write)) != 0))
+            sink.File(target.Path, kind);
     }
 
     private void Mmap(int pid, ulong prot, long fd)
@@ -118,13 +117,13 @@ internal sealed class SyscallDecoder(ObservationSink sink)
         }
     }
 
-    private static string? Resolve(int pid, long dirfd, ulong pathPtr, int flags)
+    private (string Path, bool Exists)? Resolve(int pid, long dirfd, ulong pathPtr, int flags)
     {
         var path = TraceeMemory.ReadString(pid, pathPtr);
         if (path is null)
             return null;
         if (path.Length == 0)
-            return (flags & AtEmptyPath) != 0 && dirfd >= 0 ? ReadLink($"/proc/{pid}/fd/{dirfd}") : null;
+            return (flags & AtEmptyPath) != 0 && dirfd >= 0 && ReadLink($"/proc/{pid}/fd/{dirfd}") is { } open ? (open, true) : null;
         string full;
         if (path.StartsWith('/'))
         {
@@ -137,17 +136,23 @@ internal sealed class SyscallDecoder(ObservationSink sink)
                 return null;
             full = Path.GetFullPath(Path.Combine(baseDir, path));
         }
-        return Canonical(full);
+        if (_canonical.TryGetValue(full, out var known))
+            return known;
+        var canonical = Canonical(full);
+        // Only paths that exist are cached: one that is missing now may be created and then read.
+        if (canonical.Exists)
+            _canonical[full] = canonical;
+        return canonical;
     }
 
     // AppArmor mediates the path after symlinks are resolved (/lib -> /usr/lib): record that one. A path that
     // does not exist yet (about to be created) keeps its name under its resolved directory.
-    private static string Canonical(string full)
+    private static (string Path, bool Exists) Canonical(string full)
     {
         if (Native.Libc.RealPath(full) is { } real)
-            return real;
+            return (real, true);
         var dir = Path.GetDirectoryName(full);
-        return dir is not null && Native.Libc.RealPath(dir) is { } realDir ? Path.Combine(realDir, Path.GetFileName(full)) : full;
+        return (dir is not null && Native.Libc.RealPath(dir) is { } realDir ? Path.Combine(realDir, Path.GetFileName(full)) : full, false);
     }
 
     private static ulong ReadU64(int pid, ulong address) =>

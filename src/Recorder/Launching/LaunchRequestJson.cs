@@ -1,7 +1,0 @@
-using System.Text.Json.Serialization;
-
-namespace Portcullis.Recorder.Launching;
-
-[JsonSourceGenerationOptions(UseStringEnumConverter = true)]
-[JsonSerializable(typeof(LaunchRequest))]
-internal sealed partial class LaunchRequestJson : JsonSerializerContext;
