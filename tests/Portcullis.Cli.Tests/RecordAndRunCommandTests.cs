@@ -1,0 +1,56 @@
+using Portcullis.Cli.Commands;
+using Portcullis.Recorder.Launching;
+
+namespace Portcullis.Cli.Tests;
+
+/// <summary>record and run through the command line, on the real kernel (ptrace, libseccomp).</summary>
+[Collection(LauncherCollection.Name)]
+public sealed class RecordAndRunCommandTests
+{
+    public RecordAndRunCommandTests() =>
+        TargetCommand.LauncherOverride = LauncherCommand.ForAssembly(Path.Combine(AppContext.BaseDirectory, "portcullis.dll"));
+
+    [Fact]
+    public void Record_writes_the_recording_and_both_profiles_and_exits_with_the_command()
+    {
+        using var dir = new TempDir();
+        var recording = dir.File("recording.json");
+        var seccomp = dir.File("seccomp.json");
+        var apparmor = dir.File("app.profile");
+        var run = CliRun.Of("record", "--backend", "ptrace", "-o", recording, "--seccomp", seccomp, "--apparmor", apparmor, "--", "/bin/sh", "-c", "uname > /dev/null; exit 4");
+        Assert.Equal(4, run.ExitCode);
+        Assert.Matches(@"recorded \d+ distinct syscalls \(\d+ calls\), \d+ files, \d+ programs with ptrace in [\d.]+s; exit code 4", run.Err);
+        Assert.Contains("\"uname\"", File.ReadAllText(recording), StringComparison.Ordinal);
+        Assert.Equal(0, CliRun.Of("validate", "-q", seccomp).ExitCode);
+        Assert.Contains("profile portcullis-sh {", File.ReadAllText(apparmor), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Run_enforces_the_profile_and_complain_names_what_it_would_deny()
+    {
+        using var dir = new TempDir();
+        var seccomp = dir.File("seccomp.json");
+        string[] command = ["--", "/bin/sh", "-c", "uname > /dev/null && echo ok"];
+        Assert.Equal(0, CliRun.Of(["record", "--backend", "ptrace", "-o", dir.File("r.json"), "--seccomp", seccomp, .. command]).ExitCode);
+        Assert.Equal(0, CliRun.Of(["run", "--profile", seccomp, .. command]).ExitCode);
+
+        var without = dir.File("without-uname.json", File.ReadAllText(seccomp).Replace("        \"uname\",\n", "", StringComparison.Ordinal));
+        Assert.NotEqual(0, CliRun.Of(["run", "--profile", without, .. command]).ExitCode);
+        var complain = CliRun.Of(["run", "--complain", "--profile", without, .. command]);
+        Assert.Equal(0, complain.ExitCode);
+        Assert.Equal("complain: would deny uname (SCMP_ARCH_X86_64, SCMP_ACT_ERRNO) x1", Assert.Single(complain.ErrLines));
+    }
+
+    [Fact]
+    public void A_command_that_cannot_start_exits_127()
+    {
+        using var dir = new TempDir();
+        Assert.Equal(127, CliRun.Of("record", "--backend", "ptrace", "-o", dir.File("r.json"), "--", "/no/such/program").ExitCode);
+    }
+
+    [Theory]
+    [InlineData("record")]
+    [InlineData("run")]
+    public void Help_has_an_example(string command) =>
+        Assert.Contains("Example:", CliRun.Of(command, "--help").Out, StringComparison.Ordinal);
+}
