@@ -2,5 +2,11 @@ using Portcullis.Recorder.Observations;
 
 namespace Portcullis.Recorder;
 
-/// <summary>The command's exit status (128+N when killed by signal N) and what was recorded; FallbackReason says why auto chose ptrace.</summary>
-public sealed record RecordResult(int ExitCode, Recording Recording, Backend Backend, string? FallbackReason);
+/// <summary>
+/// The command's exit status (128+N when killed by signal N) and what was recorded. FallbackReason says why
+/// auto chose ptrace; Notes say what part of the recording this backend could not make here.
+/// </summary>
+public sealed record RecordResult(int ExitCode, Recording Recording, Backend Backend, string? FallbackReason)
+{
+    public IReadOnlyList<string> Notes { get; init; } = [];
+}

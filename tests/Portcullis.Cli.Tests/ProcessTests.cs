@@ -28,6 +28,25 @@ public sealed class ProcessTests
     }
 
     [Fact]
+    public void Without_bpf_capabilities_auto_records_with_ptrace_and_says_why()
+    {
+        var setpriv = Requires.Tool("setpriv", "util-linux");
+        var output = Path.Combine(Path.GetTempPath(), $"portcullis-{Guid.NewGuid():N}.json");
+        try
+        {
+            var (code, text) = Requires.Run(setpriv, "--bounding-set=-bpf,-perfmon,-sys_admin", "--inh-caps=-bpf,-perfmon,-sys_admin",
+                "dotnet", Tool, "record", "-o", output, "--", "/bin/sh", "-c", "exit 5");
+            Assert.Equal(5, code);
+            Assert.Contains("info PCL5003: recording with ptrace: creating a BPF map failed: Operation not permitted", text, StringComparison.Ordinal);
+            Assert.Contains("\"seenBy\": [\n        \"ptrace\"", File.ReadAllText(output), StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(output);
+        }
+    }
+
+    [Fact]
     public void Stdin_is_read_with_a_dash()
     {
         var (code, output) = Requires.RunWithInput(File.ReadAllText(Repo.Data("spo/baseprofile-crun.yaml")), "dotnet", Tool, "stats", "-");

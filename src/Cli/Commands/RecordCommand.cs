@@ -40,6 +40,8 @@ internal static class RecordCommand
             live.Dispose();
             if (result.FallbackReason is { } why)
                 io.Err.WriteLine($"info PCL5003: recording with ptrace: {why}");
+            foreach (var note in result.Notes)
+                io.Err.WriteLine($"info PCL5004: {note}");
 
             var bag = new DiagnosticBag();
             AtomicFile.Write(parse.GetValue(output)!, RecordingJson.Write(result.Recording));

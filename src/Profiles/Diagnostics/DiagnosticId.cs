@@ -63,6 +63,7 @@ public enum DiagnosticId
     RecorderFailed = 5001,
     LaunchFailed = 5002,
     RecorderFallback = 5003,
+    RecordingIncomplete = 5004,
 
     OutputFailed = 9001,
     UsageError = 9002,

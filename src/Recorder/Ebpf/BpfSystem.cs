@@ -11,6 +11,8 @@ internal static unsafe class BpfSystem
     private const int MapCreate = 0, ProgLoad = 5, RawTracepointOpen = 17, MapLookupBatch = 24;
     private const int MapTypeArray = 2;
     private const int ProgTypeRawTracepoint = 17;
+    private const int ProgTypeLsm = 29;
+    private const int AttachTypeLsmMac = 27;
     private const int AttrSize = 128;
 
     public static int CreateArrayMap(int valueSize, int entries)
@@ -24,7 +26,14 @@ internal static unsafe class BpfSystem
         return Call(MapCreate, attr, "creating a BPF map");
     }
 
-    public static int LoadRawTracepointProgram(ReadOnlySpan<BpfInstruction> program, string name)
+    public static int LoadRawTracepointProgram(ReadOnlySpan<BpfInstruction> program, string name) =>
+        Load(program, name, ProgTypeRawTracepoint, 0, 0);
+
+    /// <summary>A BPF LSM program for the hook whose FUNC bpf_lsm_&lt;hook&gt; has <paramref name="btfId"/> in the kernel's BTF.</summary>
+    public static int LoadLsmProgram(ReadOnlySpan<BpfInstruction> program, string name, int btfId) =>
+        Load(program, name, ProgTypeLsm, AttachTypeLsmMac, btfId);
+
+    private static int Load(ReadOnlySpan<BpfInstruction> program, string name, int type, int expectedAttachType, int attachBtfId)
     {
         var license = "GPL\0"u8;
         var log = new byte[64 * 1024];
@@ -34,13 +43,15 @@ internal static unsafe class BpfSystem
         fixed (byte* lic = license)
         fixed (byte* logBuf = log)
         {
-            *(uint*)(attr + 0) = ProgTypeRawTracepoint;
+            *(uint*)(attr + 0) = (uint)type;
             *(uint*)(attr + 4) = (uint)program.Length;
             *(ulong*)(attr + 8) = (ulong)insns;
             *(ulong*)(attr + 16) = (ulong)lic;
             *(uint*)(attr + 24) = 1;
             *(uint*)(attr + 28) = (uint)log.Length;
             *(ulong*)(attr + 32) = (ulong)logBuf;
+            *(uint*)(attr + 68) = (uint)expectedAttachType;
+            *(uint*)(attr + 108) = (uint)attachBtfId;
             var nameBytes = Encoding.ASCII.GetBytes(name);
             for (var i = 0; i < Math.Min(15, nameBytes.Length); i++)
                 attr[48 + i] = nameBytes[i];
@@ -55,17 +66,17 @@ internal static unsafe class BpfSystem
         }
     }
 
-    /// <summary>Attaches a raw-tracepoint program; closing the returned fd detaches it.</summary>
-    public static int AttachRawTracepoint(int programFd, string tracepoint)
+    /// <summary>Attaches a raw-tracepoint program (or, with a null name, an LSM/tracing program to its BTF target); closing the returned fd detaches it.</summary>
+    public static int AttachRawTracepoint(int programFd, string? tracepoint)
     {
-        var name = Encoding.ASCII.GetBytes(tracepoint + "\0");
+        var name = tracepoint is null ? null : Encoding.ASCII.GetBytes(tracepoint + "\0");
         var attr = stackalloc byte[AttrSize];
         new Span<byte>(attr, AttrSize).Clear();
         fixed (byte* n = name)
         {
             *(ulong*)(attr + 0) = (ulong)n;
             *(uint*)(attr + 8) = (uint)programFd;
-            return Call(RawTracepointOpen, attr, $"attaching to the {tracepoint} tracepoint");
+            return Call(RawTracepointOpen, attr, tracepoint is null ? "attaching the LSM program" : $"attaching to the {tracepoint} tracepoint");
         }
     }
 

@@ -34,15 +34,16 @@ internal static class EbpfSession
         }
 
         using var owned = cgroup;
-        int armed = -1, counts = -1, enterProg = -1, execProg = -1, enterLink = -1, execLink = -1;
+        int armed = -1, counts = -1, enterProg = -1, execProg = -1, enterLink = -1, execLink = -1, caps = -1, capsProg = -1, capsLink = -1;
+        var notes = new List<string>();
         try
         {
             try
             {
                 armed = BpfSystem.CreateArrayMap(4, 1);
-                counts = BpfSystem.CreateArrayMap(8, SyscallCounterPrograms.Abis * SyscallCounterPrograms.SlotsPerAbi);
-                enterProg = BpfSystem.LoadRawTracepointProgram(SyscallCounterPrograms.SysEnter(cgroup.Id, armed, counts), "pcl_sys_enter");
-                execProg = BpfSystem.LoadRawTracepointProgram(SyscallCounterPrograms.ProcessExec(cgroup.Id, armed), "pcl_exec");
+                counts = BpfSystem.CreateArrayMap(8, RecorderPrograms.Abis * RecorderPrograms.SlotsPerAbi);
+                enterProg = BpfSystem.LoadRawTracepointProgram(RecorderPrograms.SysEnter(cgroup.Id, armed, counts), "pcl_sys_enter");
+                execProg = BpfSystem.LoadRawTracepointProgram(RecorderPrograms.ProcessExec(cgroup.Id, armed), "pcl_exec");
                 execLink = BpfSystem.AttachRawTracepoint(execProg, "sched_process_exec");
                 enterLink = BpfSystem.AttachRawTracepoint(enterProg, "sys_enter");
             }
@@ -51,20 +52,41 @@ internal static class EbpfSession
                 throw new EbpfUnavailableException(e.Message + " (eBPF needs root, or CAP_BPF + CAP_PERFMON and a writable cgroup)");
             }
 
+            try
+            {
+                var capable = BtfReader.Kernel().FuncId("bpf_lsm_capable") ?? throw new RecorderException("the kernel's BTF has no bpf_lsm_capable");
+                caps = BpfSystem.CreateArrayMap(8, RecorderPrograms.Capabilities);
+                capsProg = BpfSystem.LoadLsmProgram(RecorderPrograms.CapabilityCounter(cgroup.Id, armed, caps), "pcl_capable", capable);
+                capsLink = BpfSystem.AttachRawTracepoint(capsProg, null);
+            }
+            catch (RecorderException e)
+            {
+                notes.Add("capabilities are not recorded: the BPF LSM is not usable here (" + e.Message + "; /sys/kernel/security/lsm must list bpf)");
+            }
+
             var pid = Spawner.Spawn(launcher, request.ToLaunch(LaunchMode.Cgroup) with { CgroupProcs = cgroup.Procs });
             var exitCode = WaitWithProgress(pid, counts, request.Progress, cancel);
             cgroup.Dispose();
 
             var sink = new ObservationSink(Backend.Ebpf);
             ReadCounts(counts, sink);
+            if (caps >= 0)
+            {
+                var checks = BpfSystem.ReadArrayU64(caps, RecorderPrograms.Capabilities);
+                for (var cap = 0; cap < checks.Length; cap++)
+                {
+                    if (checks[cap] > 0)
+                        sink.Capability(CapabilityNames.Of(cap));
+                }
+            }
             // The execve that started the target happened before the session was armed.
             sink.Syscall(SeccompArch.X86_64, SyscallTable.Number("execve", SeccompArch.X86_64)!.Value);
             request.Progress?.Invoke(sink.TotalSyscalls, sink.DistinctSyscalls);
-            return new RecordResult(exitCode, sink.Build(request.CommandLine, exitCode), Backend.Ebpf, null);
+            return new RecordResult(exitCode, sink.Build(request.CommandLine, exitCode), Backend.Ebpf, null) { Notes = notes };
         }
         finally
         {
-            foreach (var fd in new[] { enterLink, execLink, enterProg, execProg, counts, armed })
+            foreach (var fd in new[] { capsLink, capsProg, caps, enterLink, execLink, enterProg, execProg, counts, armed })
                 BpfSystem.Close(fd);
         }
     }
@@ -83,14 +105,14 @@ internal static class EbpfSession
     private static void ReadCounts(int counts, ObservationSink sink)
     {
         var arches = new[] { SeccompArch.X86_64, SeccompArch.X86, SeccompArch.X32 };
-        var all = BpfSystem.ReadArrayU64(counts, SyscallCounterPrograms.Abis * SyscallCounterPrograms.SlotsPerAbi);
-        for (var abi = 0; abi < SyscallCounterPrograms.Abis; abi++)
+        var all = BpfSystem.ReadArrayU64(counts, RecorderPrograms.Abis * RecorderPrograms.SlotsPerAbi);
+        for (var abi = 0; abi < RecorderPrograms.Abis; abi++)
         {
-            for (var nr = 0; nr < SyscallCounterPrograms.SlotsPerAbi; nr++)
+            for (var nr = 0; nr < RecorderPrograms.SlotsPerAbi; nr++)
             {
-                var count = all[abi * SyscallCounterPrograms.SlotsPerAbi + nr];
+                var count = all[abi * RecorderPrograms.SlotsPerAbi + nr];
                 if (count > 0)
-                    sink.Syscall(arches[abi], abi == SyscallCounterPrograms.AbiX32 ? nr | (int)AuditArch.X32SyscallBit : nr, (long)count);
+                    sink.Syscall(arches[abi], abi == RecorderPrograms.AbiX32 ? nr | (int)AuditArch.X32SyscallBit : nr, (long)count);
             }
         }
     }

@@ -10,6 +10,7 @@ internal sealed class ObservationSink(Backend backend)
     private readonly Dictionary<string, FileAccessKind> _files = new(StringComparer.Ordinal);
     private readonly HashSet<string> _executables = new(StringComparer.Ordinal);
     private readonly HashSet<(int, int, int, int?, string?)> _sockets = [];
+    private readonly SortedSet<string> _capabilities = new(StringComparer.Ordinal);
 
     public long TotalSyscalls { get; private set; }
 
@@ -26,6 +27,8 @@ internal sealed class ObservationSink(Backend backend)
     public void Socket(int family, int type, int protocol, int? port, string? unixPath) =>
         _sockets.Add((family, type & 0xf, protocol, port, unixPath));
 
+    public void Capability(string name) => _capabilities.Add(name);
+
     public int DistinctSyscalls => _syscalls.Count;
 
     public Recording Build(IReadOnlyList<string> command, int? exitCode)
@@ -39,6 +42,7 @@ internal sealed class ObservationSink(Backend backend)
             Files = _files.Select(f => new FileObservation(f.Key, f.Value, seen)).ToList(),
             Executables = [.. _executables],
             Sockets = _sockets.Select(s => new SocketObservation(s.Item1, s.Item2, s.Item3, s.Item4, s.Item5, seen)).ToList(),
+            Capabilities = [.. _capabilities],
         }]);
     }
 }

@@ -1,16 +1,19 @@
 namespace Portcullis.Recorder.Ebpf;
 
 /// <summary>
-/// The two programs of the eBPF backend (x86_64 kernels).
+/// The programs of the eBPF backend (x86_64 kernels).
 /// <para>sys_enter (raw tracepoint; ctx args[0] = struct pt_regs *, args[1] = syscall number): when the task is
 /// in the recording cgroup and the session is armed, adds one to counts[abi * 4096 + nr]. x32 calls carry bit
 /// 30 in the number; i386 calls come from the 32-bit user code segment (regs->cs == 0x23). Numbers of 4095
 /// and above share slot 4095.</para>
 /// <para>sched_process_exec: when the launcher's execve in the recording cgroup completes, arms the session, so
 /// the launcher's own start-up is never counted (nor the execve that started the target, which the caller adds).</para>
+/// <para>capable (BPF LSM hook; ctx args: cred, user namespace, cap, opts): counts each capability the
+/// recorded tasks have checked, in capabilities[cap].</para>
 /// </summary>
-internal static class SyscallCounterPrograms
+internal static class RecorderPrograms
 {
+    public const int Capabilities = 64;
     public const int SlotsPerAbi = 4096;
     public const int Abis = 3;
     public const int AbiX86_64 = 0, AbiI386 = 1, AbiX32 = 2;
@@ -62,6 +65,32 @@ internal static class SyscallCounterPrograms
             .Mov(BpfAssembler.R2, BpfAssembler.R10)
             .AddImm(BpfAssembler.R2, -8)
             .LoadMap(BpfAssembler.R1, countsMap)
+            .CallHelper(HelperMapLookup)
+            .JumpIfEqual(BpfAssembler.R0, 0, "out")
+            .MovImm(BpfAssembler.R1, 1)
+            .AtomicAddDw(BpfAssembler.R0, 0, BpfAssembler.R1)
+            .Label("out")
+            .MovImm(BpfAssembler.R0, 0)
+            .ExitProgram();
+        return a.Build();
+    }
+
+    public static BpfInstruction[] CapabilityCounter(ulong cgroupId, int armedMap, int capabilitiesMap)
+    {
+        var a = new BpfAssembler();
+        a.Mov(BpfAssembler.R6, BpfAssembler.R1)
+            .CallHelper(HelperCgroupId)
+            .LoadImm64(BpfAssembler.R1, cgroupId)
+            .JumpIfNotEqualReg(BpfAssembler.R0, BpfAssembler.R1, "out");
+        LookupSlotZero(a, armedMap)
+            .LoadW(BpfAssembler.R1, BpfAssembler.R0, 0)
+            .JumpIfEqual(BpfAssembler.R1, 0, "out")
+            .LoadDw(BpfAssembler.R7, BpfAssembler.R6, 16)
+            .JumpIfGreater(BpfAssembler.R7, Capabilities - 1, "out")
+            .StoreW(BpfAssembler.R10, -8, BpfAssembler.R7)
+            .Mov(BpfAssembler.R2, BpfAssembler.R10)
+            .AddImm(BpfAssembler.R2, -8)
+            .LoadMap(BpfAssembler.R1, capabilitiesMap)
             .CallHelper(HelperMapLookup)
             .JumpIfEqual(BpfAssembler.R0, 0, "out")
             .MovImm(BpfAssembler.R1, 1)
