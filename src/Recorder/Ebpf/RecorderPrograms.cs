@@ -27,14 +27,7 @@ internal static class RecorderPrograms
 
     public static BpfInstruction[] SysEnter(ulong cgroupId, int armedMap, int countsMap)
     {
-        var a = new BpfAssembler();
-        a.Mov(BpfAssembler.R6, BpfAssembler.R1)
-            .CallHelper(HelperCgroupId)
-            .LoadImm64(BpfAssembler.R1, cgroupId)
-            .JumpIfNotEqualReg(BpfAssembler.R0, BpfAssembler.R1, "out");
-        LookupSlotZero(a, armedMap)
-            .LoadW(BpfAssembler.R1, BpfAssembler.R0, 0)
-            .JumpIfEqual(BpfAssembler.R1, 0, "out")
+        var a = RecordedAndArmed(cgroupId, armedMap)
             .LoadDw(BpfAssembler.R7, BpfAssembler.R6, 8)
             .MovImm(BpfAssembler.R8, AbiX86_64 * SlotsPerAbi)
             .Mov(BpfAssembler.R1, BpfAssembler.R7)
@@ -60,45 +53,16 @@ internal static class RecorderPrograms
             .Label("overflow")
             .MovImm(BpfAssembler.R7, SlotsPerAbi - 1)
             .Label("count")
-            .Add(BpfAssembler.R7, BpfAssembler.R8)
-            .StoreW(BpfAssembler.R10, -8, BpfAssembler.R7)
-            .Mov(BpfAssembler.R2, BpfAssembler.R10)
-            .AddImm(BpfAssembler.R2, -8)
-            .LoadMap(BpfAssembler.R1, countsMap)
-            .CallHelper(HelperMapLookup)
-            .JumpIfEqual(BpfAssembler.R0, 0, "out")
-            .MovImm(BpfAssembler.R1, 1)
-            .AtomicAddDw(BpfAssembler.R0, 0, BpfAssembler.R1)
-            .Label("out")
-            .MovImm(BpfAssembler.R0, 0)
-            .ExitProgram();
-        return a.Build();
+            .Add(BpfAssembler.R7, BpfAssembler.R8);
+        return CountAndExit(a, countsMap).Build();
     }
 
     public static BpfInstruction[] CapabilityCounter(ulong cgroupId, int armedMap, int capabilitiesMap)
     {
-        var a = new BpfAssembler();
-        a.Mov(BpfAssembler.R6, BpfAssembler.R1)
-            .CallHelper(HelperCgroupId)
-            .LoadImm64(BpfAssembler.R1, cgroupId)
-            .JumpIfNotEqualReg(BpfAssembler.R0, BpfAssembler.R1, "out");
-        LookupSlotZero(a, armedMap)
-            .LoadW(BpfAssembler.R1, BpfAssembler.R0, 0)
-            .JumpIfEqual(BpfAssembler.R1, 0, "out")
+        var a = RecordedAndArmed(cgroupId, armedMap)
             .LoadDw(BpfAssembler.R7, BpfAssembler.R6, 16)
-            .JumpIfGreater(BpfAssembler.R7, Capabilities - 1, "out")
-            .StoreW(BpfAssembler.R10, -8, BpfAssembler.R7)
-            .Mov(BpfAssembler.R2, BpfAssembler.R10)
-            .AddImm(BpfAssembler.R2, -8)
-            .LoadMap(BpfAssembler.R1, capabilitiesMap)
-            .CallHelper(HelperMapLookup)
-            .JumpIfEqual(BpfAssembler.R0, 0, "out")
-            .MovImm(BpfAssembler.R1, 1)
-            .AtomicAddDw(BpfAssembler.R0, 0, BpfAssembler.R1)
-            .Label("out")
-            .MovImm(BpfAssembler.R0, 0)
-            .ExitProgram();
-        return a.Build();
+            .JumpIfGreater(BpfAssembler.R7, Capabilities - 1, "out");
+        return CountAndExit(a, capabilitiesMap).Build();
     }
 
     public static BpfInstruction[] ProcessExec(ulong cgroupId, int armedMap)
@@ -115,6 +79,33 @@ internal static class RecorderPrograms
             .ExitProgram();
         return a.Build();
     }
+
+    // r6 = ctx; continues only for a task in the recording cgroup once the session is armed, else jumps to "out".
+    private static BpfAssembler RecordedAndArmed(ulong cgroupId, int armedMap)
+    {
+        var a = new BpfAssembler();
+        a.Mov(BpfAssembler.R6, BpfAssembler.R1)
+            .CallHelper(HelperCgroupId)
+            .LoadImm64(BpfAssembler.R1, cgroupId)
+            .JumpIfNotEqualReg(BpfAssembler.R0, BpfAssembler.R1, "out");
+        return LookupSlotZero(a, armedMap)
+            .LoadW(BpfAssembler.R1, BpfAssembler.R0, 0)
+            .JumpIfEqual(BpfAssembler.R1, 0, "out");
+    }
+
+    // map[r7] += 1 (atomically), then the "out" label: return 0.
+    private static BpfAssembler CountAndExit(BpfAssembler a, int map) =>
+        a.StoreW(BpfAssembler.R10, -8, BpfAssembler.R7)
+            .Mov(BpfAssembler.R2, BpfAssembler.R10)
+            .AddImm(BpfAssembler.R2, -8)
+            .LoadMap(BpfAssembler.R1, map)
+            .CallHelper(HelperMapLookup)
+            .JumpIfEqual(BpfAssembler.R0, 0, "out")
+            .MovImm(BpfAssembler.R1, 1)
+            .AtomicAddDw(BpfAssembler.R0, 0, BpfAssembler.R1)
+            .Label("out")
+            .MovImm(BpfAssembler.R0, 0)
+            .ExitProgram();
 
     // r0 = &map[0], or jump to "out" when the lookup fails.
     private static BpfAssembler LookupSlotZero(BpfAssembler a, int map) =>
