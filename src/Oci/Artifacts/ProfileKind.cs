@@ -1,0 +1,7 @@
+namespace Portcullis.Oci.Artifacts;
+
+public enum ProfileKind
+{
+    Seccomp,
+    AppArmor,
+}

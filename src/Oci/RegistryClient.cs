@@ -1,0 +1,241 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using Portcullis.Oci.Model;
+using Portcullis.Oci.References;
+using Portcullis.Oci.Transport;
+
+namespace Portcullis.Oci;
+
+/// <summary>
+/// An OCI distribution-spec v1.1 client: blobs (exists, monolithic upload, verified capped download),
+/// manifests of every image type (exact bytes and their digest), and referrers, through the referrers API
+/// or, where the registry has none, the referrers tag schema (an index tagged sha256-&lt;hex&gt;).
+/// </summary>
+public sealed class RegistryClient(RegistryOptions? options = null, HttpMessageHandler? handler = null) : IDisposable
+{
+    private readonly RegistryOptions _options = options ?? new RegistryOptions();
+    private readonly RegistryTransport _transport = new(options ?? new RegistryOptions(), handler);
+
+    public async Task PingAsync(string registry, CancellationToken cancel = default)
+    {
+        using var response = await SendAsync(registry, null, "pull", HttpMethod.Get, "", cancel).ConfigureAwait(false);
+        await EnsureAsync(response, registry, null, "ping", cancel).ConfigureAwait(false);
+    }
+
+    public async Task<bool> BlobExistsAsync(ImageReference repo, Digest digest, CancellationToken cancel = default)
+    {
+        using var response = await SendAsync(repo.Registry, repo.Repository, "pull", HttpMethod.Head, $"{repo.Repository}/blobs/{digest}", cancel).ConfigureAwait(false);
+        if (response.StatusCode == HttpStatusCode.NotFound)
+            return false;
+        await EnsureAsync(response, repo.Registry, repo.Repository, $"HEAD blob {digest}", cancel).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <summary>Uploads <paramref name="content"/> unless the registry has it: POST an upload session, PUT the bytes with ?digest=.</summary>
+    public async Task<Descriptor> PushBlobAsync(ImageReference repo, byte[] content, string mediaType, CancellationToken cancel = default)
+    {
+        var digest = Digest.Sha256(content);
+        var descriptor = new Descriptor(mediaType, digest, content.Length);
+        if (await BlobExistsAsync(repo, digest, cancel).ConfigureAwait(false))
+            return descriptor;
+
+        Uri location;
+        using (var start = await SendAsync(repo.Registry, repo.Repository, "pull,push", HttpMethod.Post, $"{repo.Repository}/blobs/uploads/", cancel).ConfigureAwait(false))
+        {
+            await EnsureAsync(start, repo.Registry, repo.Repository, "start blob upload", cancel).ConfigureAwait(false);
+            location = start.Headers.Location ?? throw new OciException($"{repo.Registry}/{repo.Repository}: the upload session has no Location");
+        }
+        var target = location.IsAbsoluteUri ? location : new Uri(_transport.Url(repo.Registry, ""), location);
+        var withDigest = new UriBuilder(target) { Query = (target.Query.Length > 1 ? target.Query[1..] + "&" : "") + "digest=" + Uri.EscapeDataString(digest.ToString()) }.Uri;
+        using var put = await _transport.SendAsync(repo.Registry, repo.Repository, "pull,push", url =>
+        {
+            var request = new HttpRequestMessage(HttpMethod.Put, url) { Content = new ByteArrayContent(content) };
+            request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+            return request;
+        }, withDigest, cancel).ConfigureAwait(false);
+        await EnsureAsync(put, repo.Registry, repo.Repository, $"upload blob {digest}", cancel).ConfigureAwait(false);
+        return descriptor;
+    }
+
+    /// <summary>Downloads a blob, refusing more than <paramref name="maxBytes"/> and bytes that do not hash to <paramref name="digest"/>.</summary>
+    public async Task<byte[]> PullBlobAsync(ImageReference repo, Digest digest, long maxBytes, CancellationToken cancel = default)
+    {
+        using var response = await SendAsync(repo.Registry, repo.Repository, "pull", HttpMethod.Get, $"{repo.Repository}/blobs/{digest}", cancel).ConfigureAwait(false);
+        await EnsureAsync(response, repo.Registry, repo.Repository, $"GET blob {digest}", cancel).ConfigureAwait(false);
+        return await ReadVerifiedAsync(response, digest, maxBytes, $"{repo.Registry}/{repo.Repository} blob {digest}", cancel).ConfigureAwait(false);
+    }
+
+    public async Task<Manifest> GetManifestAsync(ImageReference reference, CancellationToken cancel = default) =>
+        await TryGetManifestAsync(reference, cancel).ConfigureAwait(false)
+            ?? throw new OciException($"{reference.Registry}/{reference.Repository}: manifest {reference.Reference} not found", HttpStatusCode.NotFound, "MANIFEST_UNKNOWN");
+
+    public async Task<Manifest?> TryGetManifestAsync(ImageReference reference, CancellationToken cancel = default)
+    {
+        using var response = await _transport.SendAsync(reference.Registry, reference.Repository, "pull", url =>
+        {
+            var request = new HttpRequestMessage(HttpMethod.Get, url);
+            foreach (var type in MediaTypes.AllManifests)
+                request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(type));
+            return request;
+        }, _transport.Url(reference.Registry, $"{reference.Repository}/manifests/{reference.Reference}"), cancel).ConfigureAwait(false);
+        if (response.StatusCode == HttpStatusCode.NotFound)
+            return null;
+        await EnsureAsync(response, reference.Registry, reference.Repository, $"GET manifest {reference.Reference}", cancel).ConfigureAwait(false);
+
+        var mediaType = response.Content.Headers.ContentType?.MediaType ?? "";
+        if (!MediaTypes.AllManifests.Contains(mediaType))
+            throw new OciException($"{reference.Registry}/{reference.Repository}: manifest {reference.Reference} has the unexpected media type '{mediaType}'");
+        var where = $"{reference.Registry}/{reference.Repository} manifest {reference.Reference}";
+        byte[] bytes;
+        Digest digest;
+        if (reference.Digest is { } expected)
+        {
+            bytes = await ReadVerifiedAsync(response, expected, _options.MaxManifestBytes, where, cancel).ConfigureAwait(false);
+            digest = expected;
+        }
+        else
+        {
+            bytes = await ReadCappedAsync(response, _options.MaxManifestBytes, where, cancel).ConfigureAwait(false);
+            digest = Digest.Sha256(bytes);
+            if (response.Headers.TryGetValues("Docker-Content-Digest", out var header) && Digest.TryParse(header.First(), out var claimed) && claimed.Algorithm == "sha256" && claimed != digest)
+                throw new OciException($"{where}: the registry says {claimed} but the bytes hash to {digest}");
+        }
+        return new Manifest(bytes, mediaType, digest);
+    }
+
+    /// <summary>Puts a manifest under a tag or its digest. SubjectAccepted: the registry answered OCI-Subject, so it keeps referrers itself.</summary>
+    public async Task<(Digest Digest, bool SubjectAccepted)> PutManifestAsync(ImageReference repo, string reference, byte[] bytes, string mediaType, CancellationToken cancel = default)
+    {
+        using var response = await _transport.SendAsync(repo.Registry, repo.Repository, "pull,push", url =>
+        {
+            var request = new HttpRequestMessage(HttpMethod.Put, url) { Content = new ByteArrayContent(bytes) };
+            request.Content.Headers.ContentType = new MediaTypeHeaderValue(mediaType);
+            return request;
+        }, _transport.Url(repo.Registry, $"{repo.Repository}/manifests/{reference}"), cancel).ConfigureAwait(false);
+        await EnsureAsync(response, repo.Registry, repo.Repository, $"PUT manifest {reference}", cancel).ConfigureAwait(false);
+        return (Digest.Sha256(bytes), response.Headers.Contains("OCI-Subject"));
+    }
+
+    /// <summary>
+    /// The referrers of <paramref name="subject"/>, optionally of one artifact type: the referrers API with its
+    /// Link pagination, or the sha256-&lt;hex&gt; tag's index where the registry has no such API.
+    /// </summary>
+    public async Task<IReadOnlyList<Descriptor>> ListReferrersAsync(ImageReference repo, Digest subject, string? artifactType, CancellationToken cancel = default)
+    {
+        var found = new List<Descriptor>();
+        var path = $"{repo.Repository}/referrers/{subject}" + (artifactType is null ? "" : "?artifactType=" + Uri.EscapeDataString(artifactType));
+        var url = _transport.Url(repo.Registry, path);
+        for (var page = 0; page < 100; page++)
+        {
+            using var response = await _transport.SendAsync(repo.Registry, repo.Repository, "pull", u => new HttpRequestMessage(HttpMethod.Get, u), url, cancel).ConfigureAwait(false);
+            if (response.StatusCode == HttpStatusCode.NotFound && page == 0)
+                return await FallbackReferrersAsync(repo, subject, artifactType, cancel).ConfigureAwait(false);
+            await EnsureAsync(response, repo.Registry, repo.Repository, $"GET referrers of {subject}", cancel).ConfigureAwait(false);
+            var index = new Manifest(await ReadCappedAsync(response, _options.MaxManifestBytes, "referrers", cancel).ConfigureAwait(false), MediaTypes.OciIndex, subject);
+            found.AddRange(index.Entries($"{repo.Registry}/{repo.Repository} referrers of {subject}").Where(d => artifactType is null || d.ArtifactType == artifactType));
+            if (NextLink(response) is not { } next)
+                break;
+            url = new Uri(url, next);
+        }
+        return found;
+    }
+
+    /// <summary>
+    /// Adds <paramref name="referrer"/> to the referrers tag of <paramref name="subject"/>: read, merge, write,
+    /// then read back; an entry a concurrent writer dropped is merged in again (the registry has no
+    /// conditional PUT, so re-reading is how a lost update is noticed).
+    /// </summary>
+    public async Task AddToReferrersTagAsync(ImageReference repo, Digest subject, Descriptor referrer, CancellationToken cancel = default)
+    {
+        var tag = repo with { Tag = subject.ReferrersTag, Digest = null };
+        for (var attempt = 0; attempt < 8; attempt++)
+        {
+            var current = await TryGetManifestAsync(tag, cancel).ConfigureAwait(false);
+            var entries = current?.Entries($"{repo.Registry}/{repo.Repository}:{tag.Tag}").ToList() ?? [];
+            if (entries.All(e => e.Digest != referrer.Digest))
+            {
+                entries.Add(referrer);
+                await PutManifestAsync(repo, tag.Tag!, Manifest.Index(entries), MediaTypes.OciIndex, cancel).ConfigureAwait(false);
+            }
+            await Task.Delay(Random.Shared.Next(20, 80) * (attempt + 1), cancel).ConfigureAwait(false);
+            var check = await TryGetManifestAsync(tag, cancel).ConfigureAwait(false);
+            if (check is not null && check.Entries(tag.ToString()).Any(e => e.Digest == referrer.Digest))
+                return;
+        }
+        throw new OciException($"{repo.Registry}/{repo.Repository}: could not add {referrer.Digest} to the referrers tag {subject.ReferrersTag} (kept being overwritten)");
+    }
+
+    private async Task<IReadOnlyList<Descriptor>> FallbackReferrersAsync(ImageReference repo, Digest subject, string? artifactType, CancellationToken cancel)
+    {
+        var index = await TryGetManifestAsync(repo with { Tag = subject.ReferrersTag, Digest = null }, cancel).ConfigureAwait(false);
+        return index is null ? [] : index.Entries($"{repo.Registry}/{repo.Repository}:{subject.ReferrersTag}").Where(d => artifactType is null || d.ArtifactType == artifactType).ToList();
+    }
+
+    private static string? NextLink(HttpResponseMessage response)
+    {
+        if (!response.Headers.TryGetValues("Link", out var links))
+            return null;
+        foreach (var link in links.SelectMany(l => l.Split(',')))
+        {
+            var parts = link.Split(';', StringSplitOptions.TrimEntries);
+            if (parts.Length > 1 && parts.Skip(1).Any(p => p.Replace(" ", "", StringComparison.Ordinal) == "rel=\"next\"") && parts[0].StartsWith('<') && parts[0].EndsWith('>'))
+                return parts[0][1..^1];
+        }
+        return null;
+    }
+
+    private Task<HttpResponseMessage> SendAsync(string registry, string? repository, string actions, HttpMethod method, string path, CancellationToken cancel) =>
+        _transport.SendAsync(registry, repository, actions, url => new HttpRequestMessage(method, url), _transport.Url(registry, path), cancel);
+
+    private static async Task EnsureAsync(HttpResponseMessage response, string registry, string? repository, string what, CancellationToken cancel)
+    {
+        if (response.IsSuccessStatusCode)
+            return;
+        string? code = null, message = null;
+        try
+        {
+            var body = await response.Content.ReadAsByteArrayAsync(cancel).ConfigureAwait(false);
+            if (body.Length is > 0 and < 65536)
+            {
+                using var json = JsonDocument.Parse(body);
+                if (json.RootElement.TryGetProperty("errors", out var errors) && errors.GetArrayLength() > 0)
+                {
+                    code = errors[0].TryGetProperty("code", out var c) ? c.GetString() : null;
+                    message = errors[0].TryGetProperty("message", out var m) ? m.GetString() : null;
+                }
+            }
+        }
+        catch (JsonException)
+        {
+        }
+        var where = repository is null ? registry : $"{registry}/{repository}";
+        var detail = code is null ? "" : $" {code}" + (message is null ? "" : $" ({message})");
+        throw new OciException($"{where}: {what}: HTTP {(int)response.StatusCode}{detail}", response.StatusCode, code);
+    }
+
+    private static async Task<byte[]> ReadCappedAsync(HttpResponseMessage response, long maxBytes, string where, CancellationToken cancel)
+    {
+        if (response.Content.Headers.ContentLength is { } length && length > maxBytes)
+            throw new OciException($"{where}: {length} bytes is more than the {maxBytes} accepted");
+        await using var stream = await response.Content.ReadAsStreamAsync(cancel).ConfigureAwait(false);
+        using var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        int n;
+        while ((n = await stream.ReadAsync(chunk, cancel).ConfigureAwait(false)) > 0)
+        {
+            buffer.Write(chunk, 0, n);
+            if (buffer.Length > maxBytes)
+                throw new OciException($"{where}: more than the {maxBytes} bytes accepted");
+        }
+        return buffer.ToArray();
+    }
+
+    private static async Task<byte[]> ReadVerifiedAsync(HttpResponseMessage response, Digest digest, long maxBytes, string where, CancellationToken cancel)
+    {
+        var bytes = await ReadCappedAsync(response, maxBytes, where, cancel).ConfigureAwait(false);
+        return digest.Matches(bytes) ? bytes : throw new OciException($"{where}: the content does not match its digest");
+    }
+
+    public void Dispose() => _transport.Dispose();
+}

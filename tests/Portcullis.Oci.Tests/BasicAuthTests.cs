@@ -1,0 +1,48 @@
+using Portcullis.Oci.References;
+using Portcullis.Oci.Transport;
+
+namespace Portcullis.Oci.Tests;
+
+public sealed class BasicAuthTests
+{
+    [Fact]
+    public async Task Credentials_are_sent_after_the_challenge_and_required()
+    {
+        using var registry = LocalRegistry.Start(basicAuth: true);
+        var (user, password) = registry.Basic!.Value;
+        var image = ImageReference.Parse($"{registry.Host}/private/app:v1");
+
+        using var anonymous = new RegistryClient(new RegistryOptions { Credentials = _ => null });
+        var e = await Assert.ThrowsAsync<OciException>(() => anonymous.GetManifestAsync(image, TestContext.Current.CancellationToken));
+        Assert.Contains($"{registry.Host}/private/app", e.Message, StringComparison.Ordinal);
+        Assert.Contains("HTTP 401 UNAUTHORIZED", e.Message, StringComparison.Ordinal);
+
+        using var client = new RegistryClient(new RegistryOptions { Credentials = r => r == registry.Host ? new RegistryCredentials(user, password) : null });
+        var pushed = await TestImages.PushImageAsync(client, image);
+        Assert.Equal(pushed.Digest, (await client.GetManifestAsync(image, TestContext.Current.CancellationToken)).Digest);
+
+        using var wrong = new RegistryClient(new RegistryOptions { Credentials = _ => new RegistryCredentials(user, "wrong") });
+        var denied = await Assert.ThrowsAsync<OciException>(() => wrong.GetManifestAsync(image, TestContext.Current.CancellationToken));
+        Assert.DoesNotContain("wrong", denied.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(password, denied.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Docker_config_auths_are_read()
+    {
+        var file = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllText(file, """{"auths":{"registry.example:5000":{"auth":"dXNlcjpwYXNz"},"https://index.docker.io/v1/":{"username":"hub","password":"pw"}}}""");
+            var store = new DockerConfigCredentials(file);
+            Assert.Equal(new RegistryCredentials("user", "pass"), store.Find("registry.example:5000"));
+            Assert.Equal(new RegistryCredentials("hub", "pw"), store.Find("docker.io"));
+            Assert.Null(store.Find("other.example"));
+            Assert.Equal("user:***", store.Find("registry.example:5000")!.ToString());
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+}
