@@ -27,6 +27,9 @@ public static class CliApp
             StatsCommand.Create(io),
             RecordCommand.Create(io),
             RunCommand.Create(io),
+            PushCommand.Create(io),
+            DiscoverCommand.Create(io),
+            PullCommand.Create(io),
         };
 
         var parse = root.Parse(args);
@@ -46,6 +49,11 @@ public static class CliApp
         {
             stderr.WriteLine(e.Diagnostic.ToString());
             return e.Diagnostic.Id == DiagnosticId.UsageError ? 2 : 1;
+        }
+        catch (Portcullis.Oci.OciException e)
+        {
+            stderr.WriteLine(Diagnostic.Error(DiagnosticId.RegistryFailed, e.Message).ToString());
+            return 1;
         }
         catch (Portcullis.Recorder.RecorderException e)
         {

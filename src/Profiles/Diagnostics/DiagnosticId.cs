@@ -3,7 +3,7 @@ namespace Portcullis.Profiles.Diagnostics;
 /// <summary>
 /// Every diagnostic Portcullis can report. The number is the code users see (PCL + four digits) and the
 /// key of docs/diagnostics.md. A retired code stays here, marked obsolete, so that it is never reused.
-/// 1xxx: reading input. 2xxx: seccomp findings. 3xxx: AppArmor findings. 4xxx: conversions and operations. 5xxx: recording and running. 9xxx: the tool itself.
+/// 1xxx: reading input. 2xxx: seccomp findings. 3xxx: AppArmor findings. 4xxx: conversions and operations. 5xxx: recording and running. 6xxx: registries. 9xxx: the tool itself.
 /// </summary>
 public enum DiagnosticId
 {
@@ -64,6 +64,8 @@ public enum DiagnosticId
     LaunchFailed = 5002,
     RecorderFallback = 5003,
     RecordingIncomplete = 5004,
+
+    RegistryFailed = 6001,
 
     OutputFailed = 9001,
     UsageError = 9002,

@@ -1,0 +1,69 @@
+using System.CommandLine;
+using Portcullis.Cli.Output;
+using Portcullis.Oci;
+using Portcullis.Oci.Artifacts;
+using Portcullis.Oci.References;
+using Portcullis.Profiles.AppArmor;
+using Portcullis.Profiles.Diagnostics;
+using Portcullis.Profiles.Loading;
+using Portcullis.Profiles.Seccomp;
+
+namespace Portcullis.Cli.Commands;
+
+internal static class PushCommand
+{
+    public static Command Create(CliIo io)
+    {
+        var file = new Argument<string>("profile") { Description = "The profile to attach (seccomp JSON/SPO YAML, or AppArmor policy)." }.RejectOptions();
+        var to = new Option<string>("--to") { Description = "The image it belongs to (registry/repository:tag or @digest).", Required = true, HelpName = "image" };
+        var sources = new Option<string>("--sources") { Description = "What fed the profile, recorded in the artifact (e.g. recorded,predicted,base).", DefaultValueFactory = _ => "manual" };
+        var insecure = RegistryOptionsFactory.InsecureOption();
+        var command = new Command("push", """
+            Attach a profile to an image in its registry as an OCI 1.1 artifact whose subject is the image
+            manifest (one per platform of a multi-platform image). Registries without the referrers API get
+            the sha256-<hex> tag index. The profile is validated first and pushed in canonical form.
+
+            Example:
+              portcullis push seccomp.json --to registry.example/shop/todo:1.4
+              portcullis push app.profile --to 127.0.0.1:5000/shop/todo:1.4
+            """)
+        { file, to, sources, insecure };
+
+        command.SetAction(async (parse, cancel) =>
+        {
+            var bag = new DiagnosticBag();
+            var doc = ProfileInputs.Load(parse.GetValue(file)!, bag) switch
+            {
+                [var single] => single,
+                var many => throw ProfileException.At(DiagnosticId.AmbiguousDocument, $"holds {many.Count} profiles; pick one as FILE#NAME", new Origin(parse.GetValue(file)!, 0, 0)),
+            };
+            var (kind, content, allowed) = doc switch
+            {
+                SeccompDocument s => (ProfileKind.Seccomp, ProfileRendering.OciJson(SeccompCanonicalizer.Normalize(ProfileInputs.Enforced(s, ProfileInputs.Catalog([s], [], bag), SeccompArchitectures.Host, bag))), (int?)null),
+                AppArmorDocument a => (ProfileKind.AppArmor, AppArmorRenderer.Render(a.Profile), null),
+                _ => throw new InvalidOperationException(),
+            };
+            var errors = doc is SeccompDocument sd ? SeccompValidator.Validate(sd.Profile) : AppArmorValidator.Validate(((AppArmorDocument)doc).Profile);
+            io.Report(bag.Items.Concat(errors).Where(d => d.Severity != Severity.Info));
+            if (errors.Any(e => e.Severity == Severity.Error))
+                return 1;
+            if (doc is SeccompDocument seccomp)
+                allowed = EffectiveView.Of(ProfileInputs.Enforced(seccomp, ProfileInputs.Catalog([seccomp], [], bag), SeccompArchitectures.Host, bag), SeccompArchitectures.Host).Allowed().Count();
+
+            var image = ImageReference.Parse(parse.GetValue(to)!);
+            using var client = new RegistryClient(RegistryOptionsFactory.From(parse, insecure));
+            var annotations = new Dictionary<string, string>
+            {
+                [ProfileArtifactFormat.Generator] = "portcullis " + typeof(PushCommand).Assembly.GetName().Version?.ToString(3),
+                [ProfileArtifactFormat.Sources] = parse.GetValue(sources)!,
+            };
+            if (allowed is { } n)
+                annotations[ProfileArtifactFormat.AllowedSyscalls] = n.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var pushed = await new ProfileArtifacts(client).PushAsync(image, kind, System.Text.Encoding.UTF8.GetBytes(content), annotations, cancel);
+            foreach (var artifact in pushed)
+                io.Out.WriteLine($"{image.Registry}/{image.Repository}@{artifact.Digest}");
+            return 0;
+        });
+        return command;
+    }
+}

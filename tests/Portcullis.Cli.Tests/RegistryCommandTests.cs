@@ -1,0 +1,48 @@
+namespace Portcullis.Cli.Tests;
+
+/// <summary>push, discover and pull against a real docker-registry holding an image skopeo pushed.</summary>
+public sealed class RegistryCommandTests : IDisposable
+{
+    private readonly LocalRegistry _registry = LocalRegistry.Start();
+
+    public void Dispose() => _registry.Dispose();
+
+    [Fact]
+    public void A_profile_goes_to_the_registry_and_comes_back()
+    {
+        var image = ScratchImage.Push(_registry, "shop/todo:1.4");
+        using var dir = new TempDir();
+
+        var push = CliRun.Of("push", Repo.Data("spo/baseprofile-runc.yaml"), "--to", image, "--sources", "base");
+        Assert.True(push.ExitCode == 0, push.Err);
+        Assert.StartsWith($"{_registry.Host}/shop/todo@sha256:", push.Out, StringComparison.Ordinal);
+        Assert.Equal(0, CliRun.Of("push", Repo.Data("spo/apparmorprofile-sleep-crun.yaml"), "--to", image).ExitCode);
+
+        var discover = CliRun.Of("discover", image);
+        Assert.Equal(0, discover.ExitCode);
+        Assert.Matches(@"\nseccomp +sha256:\S+ +\d+ +20\d\d-\S+ +- +base\n", discover.Out);
+        Assert.Contains("\napparmor ", discover.Out, StringComparison.Ordinal);
+
+        var seccomp = dir.File("seccomp.json");
+        var pull = CliRun.Of("pull", image, "-o", seccomp);
+        Assert.True(pull.ExitCode == 0, pull.Err);
+        Assert.Equal("no differences\n", CliRun.Of("diff", Repo.Data("spo/baseprofile-runc.yaml"), seccomp).Out);
+        var apparmor = dir.File("app.profile");
+        Assert.Equal(0, CliRun.Of("pull", image, "--kind", "apparmor", "-o", apparmor).ExitCode);
+        Assert.Contains("profile test-recording-test-pod {", File.ReadAllText(apparmor), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Registry_failures_are_one_coded_line_and_write_nothing()
+    {
+        using var dir = new TempDir();
+        var output = dir.File("out.json");
+        var run = CliRun.Of("pull", $"{_registry.Host}/shop/absent:1", "-o", output);
+        Assert.Equal(1, run.ExitCode);
+        Assert.Equal($"PCL6001: {_registry.Host}/shop/absent: manifest 1 not found", Assert.Single(run.ErrLines));
+        Assert.False(File.Exists(output));
+        var bad = CliRun.Of("pull", "Not A Reference", "-o", output);
+        Assert.Equal(1, bad.ExitCode);
+        Assert.StartsWith("PCL6001: 'Not A Reference'", Assert.Single(bad.ErrLines), StringComparison.Ordinal);
+    }
+}
