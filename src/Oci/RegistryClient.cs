@@ -44,9 +44,9 @@ public sealed class RegistryClient(RegistryOptions? options = null, HttpMessageH
         using (var start = await SendAsync(repo.Registry, repo.Repository, "pull,push", HttpMethod.Post, $"{repo.Repository}/blobs/uploads/", cancel).ConfigureAwait(false))
         {
             await EnsureAsync(start, repo.Registry, repo.Repository, "start blob upload", cancel).ConfigureAwait(false);
-            location = start.Headers.Location ?? throw new OciException($"{repo.Registry}/{repo.Repository}: the upload session has no Location");
+            location = Absolute(repo, start.Headers.Location);
         }
-        var target = location.IsAbsoluteUri ? location : new Uri(_transport.Url(repo.Registry, ""), location);
+        var target = location;
         var withDigest = new UriBuilder(target) { Query = (target.Query.Length > 1 ? target.Query[1..] + "&" : "") + "digest=" + Uri.EscapeDataString(digest.ToString()) }.Uri;
         using var put = await _transport.SendAsync(repo.Registry, repo.Repository, "pull,push", url =>
         {
@@ -57,6 +57,60 @@ public sealed class RegistryClient(RegistryOptions? options = null, HttpMessageH
         await EnsureAsync(put, repo.Registry, repo.Repository, $"upload blob {digest}", cancel).ConfigureAwait(false);
         return descriptor;
     }
+
+    /// <summary>
+    /// Uploads in chunks: POST a session, PATCH each chunk with Content-Range (never smaller than the
+    /// registry's OCI-Chunk-Min-Length), then PUT ?digest= to close it. For blobs too large for one request.
+    /// </summary>
+    public async Task<Descriptor> PushBlobChunkedAsync(ImageReference repo, byte[] content, string mediaType, int chunkSize, CancellationToken cancel = default)
+    {
+        var digest = Digest.Sha256(content);
+        var descriptor = new Descriptor(mediaType, digest, content.Length);
+        if (await BlobExistsAsync(repo, digest, cancel).ConfigureAwait(false))
+            return descriptor;
+
+        Uri location;
+        using (var start = await SendAsync(repo.Registry, repo.Repository, "pull,push", HttpMethod.Post, $"{repo.Repository}/blobs/uploads/", cancel).ConfigureAwait(false))
+        {
+            await EnsureAsync(start, repo.Registry, repo.Repository, "start chunked upload", cancel).ConfigureAwait(false);
+            location = Absolute(repo, start.Headers.Location);
+            if (start.Headers.TryGetValues("OCI-Chunk-Min-Length", out var min) && int.TryParse(min.First(), out var minimum) && minimum > chunkSize)
+                chunkSize = minimum;
+        }
+        for (var offset = 0; offset < content.Length; offset += chunkSize)
+        {
+            var length = Math.Min(chunkSize, content.Length - offset);
+            var (from, to) = (offset, offset + length - 1);
+            using var patch = await _transport.SendAsync(repo.Registry, repo.Repository, "pull,push", url =>
+            {
+                var request = new HttpRequestMessage(HttpMethod.Patch, url) { Content = new ByteArrayContent(content, from, length) };
+                request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+                request.Content.Headers.TryAddWithoutValidation("Content-Range", $"{from}-{to}");
+                return request;
+            }, location, cancel).ConfigureAwait(false);
+            await EnsureAsync(patch, repo.Registry, repo.Repository, $"upload chunk {from}-{to} of {digest}", cancel).ConfigureAwait(false);
+            location = Absolute(repo, patch.Headers.Location);
+        }
+        var close = new UriBuilder(location) { Query = (location.Query.Length > 1 ? location.Query[1..] + "&" : "") + "digest=" + Uri.EscapeDataString(digest.ToString()) }.Uri;
+        using var put = await _transport.SendAsync(repo.Registry, repo.Repository, "pull,push", url => new HttpRequestMessage(HttpMethod.Put, url) { Content = new ByteArrayContent([]) }, close, cancel).ConfigureAwait(false);
+        await EnsureAsync(put, repo.Registry, repo.Repository, $"close upload of {digest}", cancel).ConfigureAwait(false);
+        return descriptor;
+    }
+
+    /// <summary>Mounts a blob <paramref name="repo"/>'s registry already holds in <paramref name="fromRepository"/>; false when the registry would rather have it uploaded.</summary>
+    public async Task<bool> MountBlobAsync(ImageReference repo, Digest digest, string fromRepository, CancellationToken cancel = default)
+    {
+        var path = $"{repo.Repository}/blobs/uploads/?mount={Uri.EscapeDataString(digest.ToString())}&from={Uri.EscapeDataString(fromRepository)}";
+        using var response = await _transport.SendAsync(repo.Registry, repo.Repository, $"pull,push", url => new HttpRequestMessage(HttpMethod.Post, url), _transport.Url(repo.Registry, path), cancel).ConfigureAwait(false);
+        if (response.StatusCode == HttpStatusCode.Created)
+            return true;
+        await EnsureAsync(response, repo.Registry, repo.Repository, $"mount {digest} from {fromRepository}", cancel).ConfigureAwait(false);
+        return false;
+    }
+
+    private Uri Absolute(ImageReference repo, Uri? location) =>
+        location is null ? throw new OciException($"{repo.Registry}/{repo.Repository}: the upload session has no Location")
+            : location.IsAbsoluteUri ? location : new Uri(_transport.Url(repo.Registry, ""), location);
 
     /// <summary>Downloads a blob, refusing more than <paramref name="maxBytes"/> and bytes that do not hash to <paramref name="digest"/>.</summary>
     public async Task<byte[]> PullBlobAsync(ImageReference repo, Digest digest, long maxBytes, CancellationToken cancel = default)

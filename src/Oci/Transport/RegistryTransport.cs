@@ -56,7 +56,7 @@ internal sealed class RegistryTransport : IDisposable
             }
             catch (TaskCanceledException e) when (!cancel.IsCancellationRequested)
             {
-                throw new OciException($"{registry}: no answer within {_options.RequestTimeout.TotalSeconds:0} s", e);
+                throw new OciException($"{registry}: no answer within {_options.RequestTimeout.TotalSeconds:0.###} s", e);
             }
 
             if (response.StatusCode == HttpStatusCode.Unauthorized && !authRetried && AuthChallenge.From(response) is { } challenge)
