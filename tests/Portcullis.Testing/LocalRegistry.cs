@@ -27,7 +27,12 @@ public sealed class LocalRegistry : IDisposable
     public string Host => $"127.0.0.1:{Port}";
     public (string User, string Password)? Basic { get; }
 
-    public static LocalRegistry Start(bool basicAuth = false)
+    /// <summary>A registry whose auth is `token`: it trusts <paramref name="issuer"/>'s certificate and sends clients to its realm.</summary>
+    public static LocalRegistry StartWithTokenAuth(TokenIssuer issuer) => Start(false, issuer);
+
+    public static LocalRegistry Start(bool basicAuth = false) => Start(basicAuth, null);
+
+    private static LocalRegistry Start(bool basicAuth, TokenIssuer? issuer)
     {
         var registry = Requires.Tool("docker-registry", "docker-registry");
         var dir = Directory.CreateTempSubdirectory("portcullis-registry-").FullName;
@@ -42,6 +47,12 @@ public sealed class LocalRegistry : IDisposable
             Assert.True(code == 0, "htpasswd failed: " + line);
             File.WriteAllText(Path.Combine(dir, "htpasswd"), line.Trim() + "\n");
             auth = $"auth:\n  htpasswd:\n    realm: portcullis-test\n    path: {Path.Combine(dir, "htpasswd")}\n";
+        }
+        if (issuer is not null)
+        {
+            var bundle = Path.Combine(dir, "issuer.pem");
+            File.WriteAllText(bundle, issuer.CertificatePem);
+            auth = $"auth:\n  token:\n    realm: {issuer.Realm}\n    service: {TokenIssuer.Service}\n    issuer: {TokenIssuer.IssuerName}\n    rootcertbundle: {bundle}\n";
         }
         var config = Path.Combine(dir, "config.yml");
         File.WriteAllText(config, $"""
