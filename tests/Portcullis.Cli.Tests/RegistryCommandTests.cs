@@ -20,7 +20,7 @@ public sealed class RegistryCommandTests : IDisposable
 
         var discover = CliRun.Of("discover", image);
         Assert.Equal(0, discover.ExitCode);
-        Assert.Matches(@"\nseccomp +sha256:\S+ +\d+ +20\d\d-\S+ +- +base\n", discover.Out);
+        Assert.Matches(@"\nseccomp +sha256:\S+ +\d+ +20\d\d-\S+ +- +no +base\n", discover.Out);
         Assert.Contains("\napparmor ", discover.Out, StringComparison.Ordinal);
 
         var seccomp = dir.File("seccomp.json");
@@ -30,6 +30,31 @@ public sealed class RegistryCommandTests : IDisposable
         var apparmor = dir.File("app.profile");
         Assert.Equal(0, CliRun.Of("pull", image, "--kind", "apparmor", "-o", apparmor).ExitCode);
         Assert.Contains("profile test-recording-test-pod {", File.ReadAllText(apparmor), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Signed_profiles_verify_with_the_public_key_only()
+    {
+        var image = ScratchImage.Push(_registry, "shop/signed:1");
+        using var dir = new TempDir();
+        using var key = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        using var other = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        var privateKey = dir.File("cosign.key.pem", key.ExportPkcs8PrivateKeyPem());
+        var publicKey = dir.File("cosign.pub", key.ExportSubjectPublicKeyInfoPem());
+        var otherKey = dir.File("other.pub", other.ExportSubjectPublicKeyInfoPem());
+
+        var push = CliRun.Of("push", Repo.Data("spo/baseprofile-crun.yaml"), "--to", image, "--sign", privateKey);
+        Assert.True(push.ExitCode == 0, push.Err);
+        Assert.EndsWith(" (signed)\n", push.Out, StringComparison.Ordinal);
+        Assert.Matches(@"\nseccomp .* yes +manual\n", CliRun.Of("discover", image).Out);
+
+        var output = dir.File("seccomp.json");
+        Assert.Equal(0, CliRun.Of("pull", image, "--verify", publicKey, "-o", output).ExitCode);
+        File.Delete(output);
+        var refused = CliRun.Of("pull", image, "--verify", otherKey, "-o", output);
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains("no signature verifies with the given key(s)", refused.Err, StringComparison.Ordinal);
+        Assert.False(File.Exists(output));
     }
 
     [Fact]

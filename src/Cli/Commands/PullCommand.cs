@@ -20,6 +20,7 @@ internal static class PullCommand
         var output = CommonOptions.Output();
         output.Required = true;
         var insecure = RegistryOptionsFactory.InsecureOption();
+        var verify = new Option<string[]>("--verify") { Description = "Accept the profile only if a signature verifies with this public key (PEM; repeatable: any of them).", HelpName = "pub.pem" };
         var command = new Command("pull", """
             Fetch the newest profile of a kind attached to an image: digests verified, at most 1 MiB, the
             expected media type, then parsed and validated before it is written (atomically).
@@ -27,14 +28,28 @@ internal static class PullCommand
             Example:
               portcullis pull registry.example/shop/todo:1.4 -o seccomp.json
               portcullis pull registry.example/shop/todo:1.4 --kind apparmor --platform linux/arm64 -o app.profile
+              portcullis pull registry.example/shop/todo:1.4 --verify cosign.pub -o seccomp.json
             """)
-        { image, kind, platform, output, insecure };
+        { image, kind, platform, output, insecure, verify };
 
         command.SetAction(async (parse, cancel) =>
         {
             var reference = ImageReference.Parse(parse.GetValue(image)!);
             using var client = new RegistryClient(RegistryOptionsFactory.From(parse, insecure));
             var pulled = await new ProfileArtifacts(client).PullAsync(reference, parse.GetValue(kind), parse.GetValue(platform), cancel);
+            if (parse.GetValue(verify) is { Length: > 0 } keyFiles)
+            {
+                var keys = keyFiles.Select(Portcullis.Oci.Signing.ArtifactSigner.LoadKey).ToList();
+                try
+                {
+                    if (!await new Portcullis.Oci.Signing.ArtifactSigner(client).VerifyAsync(reference, pulled.Artifact, keys, cancel))
+                        throw new OciException($"{reference.Registry}/{reference.Repository}@{pulled.Artifact.Digest}: no signature verifies with the given key(s)");
+                }
+                finally
+                {
+                    keys.ForEach(k => k.Dispose());
+                }
+            }
 
             var bag = new DiagnosticBag();
             var text = System.Text.Encoding.UTF8.GetString(pulled.Content);

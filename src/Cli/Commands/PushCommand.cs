@@ -18,6 +18,7 @@ internal static class PushCommand
         var to = new Option<string>("--to") { Description = "The image it belongs to (registry/repository:tag or @digest).", Required = true, HelpName = "image" };
         var sources = new Option<string>("--sources") { Description = "What fed the profile, recorded in the artifact (e.g. recorded,predicted,base).", DefaultValueFactory = _ => "manual" };
         var insecure = RegistryOptionsFactory.InsecureOption();
+        var sign = new Option<string?>("--sign") { Description = "Sign each artifact with this ECDSA P-256 private key (PEM); see docs/signing.md.", HelpName = "key.pem" };
         var command = new Command("push", """
             Attach a profile to an image in its registry as an OCI 1.1 artifact whose subject is the image
             manifest (one per platform of a multi-platform image). Registries without the referrers API get
@@ -25,9 +26,9 @@ internal static class PushCommand
 
             Example:
               portcullis push seccomp.json --to registry.example/shop/todo:1.4
-              portcullis push app.profile --to 127.0.0.1:5000/shop/todo:1.4
+              portcullis push app.profile --to 127.0.0.1:5000/shop/todo:1.4 --sign cosign.key.pem
             """)
-        { file, to, sources, insecure };
+        { file, to, sources, insecure, sign };
 
         command.SetAction(async (parse, cancel) =>
         {
@@ -59,9 +60,14 @@ internal static class PushCommand
             };
             if (allowed is { } n)
                 annotations[ProfileArtifactFormat.AllowedSyscalls] = n.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            using var key = parse.GetValue(sign) is { } keyPath ? Portcullis.Oci.Signing.ArtifactSigner.LoadKey(keyPath) : null;
             var pushed = await new ProfileArtifacts(client).PushAsync(image, kind, System.Text.Encoding.UTF8.GetBytes(content), annotations, cancel);
             foreach (var artifact in pushed)
-                io.Out.WriteLine($"{image.Registry}/{image.Repository}@{artifact.Digest}");
+            {
+                if (key is not null)
+                    await new Portcullis.Oci.Signing.ArtifactSigner(client).SignAsync(image, artifact, key, cancel);
+                io.Out.WriteLine($"{image.Registry}/{image.Repository}@{artifact.Digest}{(key is null ? "" : " (signed)")}");
+            }
             return 0;
         });
         return command;

@@ -1,0 +1,84 @@
+using System.Security.Cryptography;
+using Portcullis.Oci.Artifacts;
+using Portcullis.Oci.References;
+using Portcullis.Oci.Signing;
+using Portcullis.Oci.Transport;
+
+namespace Portcullis.Oci.Tests;
+
+public sealed class SigningTests : IDisposable
+{
+    private readonly LocalRegistry _registry = LocalRegistry.Start();
+    private readonly RegistryClient _client = new(new RegistryOptions { Credentials = _ => null });
+
+    public void Dispose()
+    {
+        _client.Dispose();
+        _registry.Dispose();
+    }
+
+    private async Task<(ImageReference Image, Oci.Model.Descriptor Artifact)> AttachAsync(string name)
+    {
+        var image = ImageReference.Parse($"{_registry.Host}/{name}:v1");
+        await TestImages.PushImageAsync(_client, image);
+        var artifact = Assert.Single(await new ProfileArtifacts(_client).PushAsync(image, ProfileKind.Seccomp, """{"defaultAction":"SCMP_ACT_ERRNO"}"""u8.ToArray(), new Dictionary<string, string>(), TestContext.Current.CancellationToken));
+        return (image, artifact);
+    }
+
+    [Fact]
+    public async Task A_signature_verifies_with_its_key_and_not_with_another()
+    {
+        var (image, artifact) = await AttachAsync("signed/app");
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        using var other = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var signer = new ArtifactSigner(_client);
+        Assert.False(await signer.IsSignedAsync(image, artifact, TestContext.Current.CancellationToken));
+        await signer.SignAsync(image, artifact, key, TestContext.Current.CancellationToken);
+
+        Assert.True(await signer.IsSignedAsync(image, artifact, TestContext.Current.CancellationToken));
+        Assert.True(await signer.VerifyAsync(image, artifact, [key], TestContext.Current.CancellationToken));
+        Assert.True(await signer.VerifyAsync(image, artifact, [other, key], TestContext.Current.CancellationToken));
+        Assert.False(await signer.VerifyAsync(image, artifact, [other], TestContext.Current.CancellationToken));
+
+        // The signature is a referrer of the artifact, not of the image: the image's profiles are unchanged.
+        Assert.Single(await new ProfileArtifacts(_client).DiscoverAsync(image, null, TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task A_signature_for_another_artifact_does_not_verify_this_one()
+    {
+        var (image, first) = await AttachAsync("swap/app");
+        var second = Assert.Single(await new ProfileArtifacts(_client).PushAsync(image, ProfileKind.Seccomp, """{"defaultAction":"SCMP_ACT_KILL"}"""u8.ToArray(), new Dictionary<string, string>(), TestContext.Current.CancellationToken));
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var signature = await new ArtifactSigner(_client).SignAsync(image, first, key, TestContext.Current.CancellationToken);
+        // Graft the first artifact's signature onto the second one's referrers.
+        await _client.AddToReferrersTagAsync(image, second.Digest, signature, TestContext.Current.CancellationToken);
+        Assert.False(await new ArtifactSigner(_client).VerifyAsync(image, second, [key], TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public void Keys_are_read_from_pem_and_must_be_p256()
+    {
+        var dir = Directory.CreateTempSubdirectory("portcullis-keys-").FullName;
+        try
+        {
+            using var p256 = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+            File.WriteAllText(Path.Combine(dir, "k.pem"), p256.ExportPkcs8PrivateKeyPem());
+            File.WriteAllText(Path.Combine(dir, "k.pub"), p256.ExportSubjectPublicKeyInfoPem());
+            using var p384 = ECDsa.Create(ECCurve.NamedCurves.nistP384);
+            File.WriteAllText(Path.Combine(dir, "big.pem"), p384.ExportPkcs8PrivateKeyPem());
+            File.WriteAllText(Path.Combine(dir, "junk.pem"), "not a key");
+
+            using var loaded = ArtifactSigner.LoadKey(Path.Combine(dir, "k.pem"));
+            using var pub = ArtifactSigner.LoadKey(Path.Combine(dir, "k.pub"));
+            var data = "x"u8.ToArray();
+            Assert.True(pub.VerifyData(data, loaded.SignData(data, HashAlgorithmName.SHA256), HashAlgorithmName.SHA256));
+            Assert.Contains("P-256", Assert.Throws<OciException>(() => ArtifactSigner.LoadKey(Path.Combine(dir, "big.pem"))).Message, StringComparison.Ordinal);
+            Assert.Contains("not a readable PEM", Assert.Throws<OciException>(() => ArtifactSigner.LoadKey(Path.Combine(dir, "junk.pem"))).Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+}
