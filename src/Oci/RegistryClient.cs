@@ -158,6 +158,24 @@ public sealed class RegistryClient(RegistryOptions? options = null, HttpMessageH
         return new Manifest(bytes, mediaType, digest);
     }
 
+    /// <summary>HEAD of a manifest: its digest and media type as the registry states them, or null when it does not exist.</summary>
+    public async Task<(Digest Digest, string MediaType)?> ManifestExistsAsync(ImageReference reference, CancellationToken cancel = default)
+    {
+        using var response = await _transport.SendAsync(reference.Registry, reference.Repository, "pull", url =>
+        {
+            var request = new HttpRequestMessage(HttpMethod.Head, url);
+            foreach (var type in MediaTypes.AllManifests)
+                request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(type));
+            return request;
+        }, _transport.Url(reference.Registry, $"{reference.Repository}/manifests/{reference.Reference}"), cancel).ConfigureAwait(false);
+        if (response.StatusCode == HttpStatusCode.NotFound)
+            return null;
+        await EnsureAsync(response, reference.Registry, reference.Repository, $"HEAD manifest {reference.Reference}", cancel).ConfigureAwait(false);
+        var digest = response.Headers.TryGetValues("Docker-Content-Digest", out var values) && Digest.TryParse(values.First(), out var d) ? d
+            : reference.Digest ?? throw new OciException($"{reference.Registry}/{reference.Repository}: HEAD manifest {reference.Reference} gave no Docker-Content-Digest");
+        return (digest, response.Content.Headers.ContentType?.MediaType ?? "");
+    }
+
     /// <summary>Puts a manifest under a tag or its digest. SubjectAccepted: the registry answered OCI-Subject, so it keeps referrers itself.</summary>
     public async Task<(Digest Digest, bool SubjectAccepted)> PutManifestAsync(ImageReference repo, string reference, byte[] bytes, string mediaType, CancellationToken cancel = default)
     {
@@ -285,10 +303,26 @@ public sealed class RegistryClient(RegistryOptions? options = null, HttpMessageH
         return buffer.ToArray();
     }
 
+    // Hashes while reading, so a wrong or oversized body is refused as soon as it shows, not after buffering it all.
     private static async Task<byte[]> ReadVerifiedAsync(HttpResponseMessage response, Digest digest, long maxBytes, string where, CancellationToken cancel)
     {
-        var bytes = await ReadCappedAsync(response, maxBytes, where, cancel).ConfigureAwait(false);
-        return digest.Matches(bytes) ? bytes : throw new OciException($"{where}: the content does not match its digest");
+        if (response.Content.Headers.ContentLength is { } length && length > maxBytes)
+            throw new OciException($"{where}: {length} bytes is more than the {maxBytes} accepted");
+        using var hash = digest.NewHash();
+        await using var stream = await response.Content.ReadAsStreamAsync(cancel).ConfigureAwait(false);
+        using var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        int n;
+        while ((n = await stream.ReadAsync(chunk, cancel).ConfigureAwait(false)) > 0)
+        {
+            if (buffer.Length + n > maxBytes)
+                throw new OciException($"{where}: more than the {maxBytes} bytes accepted");
+            hash.AppendData(chunk, 0, n);
+            buffer.Write(chunk, 0, n);
+        }
+        return Convert.ToHexStringLower(hash.GetHashAndReset()) == digest.Hex
+            ? buffer.ToArray()
+            : throw new OciException($"{where}: the content does not match its digest");
     }
 
     public void Dispose() => _transport.Dispose();

@@ -109,6 +109,16 @@ public sealed class ProtocolTests
     }
 
     [Fact]
+    public async Task A_manifest_whose_bytes_do_not_hash_to_the_digest_asked_for_is_refused()
+    {
+        var good = """{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json"}""";
+        var digest = Digest.Sha256(System.Text.Encoding.UTF8.GetBytes(good));
+        using var client = Client(new ScriptedRegistry(_ => ScriptedRegistry.Json(good.Replace("2", "3", StringComparison.Ordinal), MediaTypes.OciManifest)));
+        var e = await Assert.ThrowsAsync<OciException>(() => client.GetManifestAsync(Repo with { Tag = null, Digest = digest }, TestContext.Current.CancellationToken));
+        Assert.EndsWith("the content does not match its digest", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Oversized_and_mistyped_manifests_are_refused()
     {
         var huge = new string(' ', 5 * 1024 * 1024);

@@ -105,6 +105,25 @@ public sealed class RegistryTests : IDisposable
     }
 
     [Fact]
+    public async Task A_tampered_or_malformed_manifest_is_refused()
+    {
+        var image = Image("shop/tamper-manifest");
+        var manifest = await TestImages.PushImageAsync(_client, image);
+        Assert.Equal(manifest.Digest, (await _client.ManifestExistsAsync(image, TestContext.Current.CancellationToken))!.Value.Digest);
+        Assert.Null(await _client.ManifestExistsAsync(Image("shop/none"), TestContext.Current.CancellationToken));
+
+        var stored = Directory.EnumerateFiles("/tmp", "data", SearchOption.AllDirectories).First(f => f.Contains($"/{manifest.Digest.Hex}/", StringComparison.Ordinal) && f.Contains("portcullis-registry-", StringComparison.Ordinal));
+        File.WriteAllBytes(stored, System.Text.Encoding.UTF8.GetBytes(System.Text.Encoding.UTF8.GetString(manifest.Bytes).Replace("schemaVersion\":2", "schemaVersion\":3", StringComparison.Ordinal)));
+        // docker-registry itself notices and answers with an error; either way the manifest is refused.
+        var byDigest = await Assert.ThrowsAsync<OciException>(() => _client.GetManifestAsync(image with { Tag = null, Digest = manifest.Digest }, TestContext.Current.CancellationToken));
+        Assert.Contains($"manifest {manifest.Digest}", byDigest.Message, StringComparison.Ordinal);
+
+        File.WriteAllText(stored, "{\"schemaVersion\": 2, \"mediaType\": \"application/vnd.oci.image.index.v1+json\", \"manifests\": [{\"digest\": 5}]}");
+        var malformed = await Assert.ThrowsAsync<OciException>(() => new ProfileArtifacts(_client).DiscoverAsync(image, null, TestContext.Current.CancellationToken));
+        Assert.DoesNotContain('\n', malformed.Message);
+    }
+
+    [Fact]
     public async Task Skopeo_reads_our_artifact_manifests()
     {
         var skopeo = Requires.Tool("skopeo", "skopeo");

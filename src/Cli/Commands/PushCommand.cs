@@ -18,6 +18,7 @@ internal static class PushCommand
         var to = new Option<string>("--to") { Description = "The image it belongs to (registry/repository:tag or @digest).", Required = true, HelpName = "image" };
         var sources = new Option<string>("--sources") { Description = "What fed the profile, recorded in the artifact (e.g. recorded,predicted,base).", DefaultValueFactory = _ => "manual" };
         var insecure = RegistryOptionsFactory.InsecureOption();
+        var expected = new Option<ProfileKind?>("--kind") { Description = "seccomp or apparmor; checked against the file's content (default: what the file holds)." };
         var sign = new Option<string?>("--sign") { Description = "Sign each artifact with this ECDSA P-256 private key (PEM); see docs/signing.md.", HelpName = "key.pem" };
         var command = new Command("push", """
             Attach a profile to an image in its registry as an OCI 1.1 artifact whose subject is the image
@@ -28,7 +29,7 @@ internal static class PushCommand
               portcullis push seccomp.json --to registry.example/shop/todo:1.4
               portcullis push app.profile --to 127.0.0.1:5000/shop/todo:1.4 --sign cosign.key.pem
             """)
-        { file, to, sources, insecure, sign };
+        { file, to, sources, insecure, sign, expected };
 
         command.SetAction(async (parse, cancel) =>
         {
@@ -44,6 +45,8 @@ internal static class PushCommand
                 AppArmorDocument a => (ProfileKind.AppArmor, AppArmorRenderer.Render(a.Profile), null),
                 _ => throw new InvalidOperationException(),
             };
+            if (parse.GetValue(expected) is { } wanted && wanted != kind)
+                throw ProfileException.At(DiagnosticId.IncompatibleInputs, $"--kind {wanted.ToString().ToLowerInvariant()} but the file holds a {kind.ToString().ToLowerInvariant()} profile", new Origin(parse.GetValue(file)!, 0, 0), "--kind");
             var errors = doc is SeccompDocument sd ? SeccompValidator.Validate(sd.Profile) : AppArmorValidator.Validate(((AppArmorDocument)doc).Profile);
             io.Report(bag.Items.Concat(errors).Where(d => d.Severity != Severity.Info));
             if (errors.Any(e => e.Severity == Severity.Error))
