@@ -126,13 +126,7 @@ public sealed class RegistryClient(RegistryOptions? options = null, HttpMessageH
 
     public async Task<Manifest?> TryGetManifestAsync(ImageReference reference, CancellationToken cancel = default)
     {
-        using var response = await _transport.SendAsync(reference.Registry, reference.Repository, "pull", url =>
-        {
-            var request = new HttpRequestMessage(HttpMethod.Get, url);
-            foreach (var type in MediaTypes.AllManifests)
-                request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(type));
-            return request;
-        }, _transport.Url(reference.Registry, $"{reference.Repository}/manifests/{reference.Reference}"), cancel).ConfigureAwait(false);
+        using var response = await _transport.SendAsync(reference.Registry, reference.Repository, "pull", url => ManifestRequest(HttpMethod.Get, url), _transport.Url(reference.Registry, $"{reference.Repository}/manifests/{reference.Reference}"), cancel).ConfigureAwait(false);
         if (response.StatusCode == HttpStatusCode.NotFound)
             return null;
         await EnsureAsync(response, reference.Registry, reference.Repository, $"GET manifest {reference.Reference}", cancel).ConfigureAwait(false);
@@ -161,13 +155,7 @@ public sealed class RegistryClient(RegistryOptions? options = null, HttpMessageH
     /// <summary>HEAD of a manifest: its digest and media type as the registry states them, or null when it does not exist.</summary>
     public async Task<(Digest Digest, string MediaType)?> ManifestExistsAsync(ImageReference reference, CancellationToken cancel = default)
     {
-        using var response = await _transport.SendAsync(reference.Registry, reference.Repository, "pull", url =>
-        {
-            var request = new HttpRequestMessage(HttpMethod.Head, url);
-            foreach (var type in MediaTypes.AllManifests)
-                request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(type));
-            return request;
-        }, _transport.Url(reference.Registry, $"{reference.Repository}/manifests/{reference.Reference}"), cancel).ConfigureAwait(false);
+        using var response = await _transport.SendAsync(reference.Registry, reference.Repository, "pull", url => ManifestRequest(HttpMethod.Head, url), _transport.Url(reference.Registry, $"{reference.Repository}/manifests/{reference.Reference}"), cancel).ConfigureAwait(false);
         if (response.StatusCode == HttpStatusCode.NotFound)
             return null;
         await EnsureAsync(response, reference.Registry, reference.Repository, $"HEAD manifest {reference.Reference}", cancel).ConfigureAwait(false);
@@ -255,6 +243,14 @@ public sealed class RegistryClient(RegistryOptions? options = null, HttpMessageH
                 return parts[0][1..^1];
         }
         return null;
+    }
+
+    private static HttpRequestMessage ManifestRequest(HttpMethod method, Uri url)
+    {
+        var request = new HttpRequestMessage(method, url);
+        foreach (var type in MediaTypes.AllManifests)
+            request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(type));
+        return request;
     }
 
     private Task<HttpResponseMessage> SendAsync(string registry, string? repository, string actions, HttpMethod method, string path, CancellationToken cancel) =>

@@ -119,7 +119,7 @@ public sealed class RecordTests
     public async Task Ptrace_sees_files_executables_sockets_and_bound_ports()
     {
         var dir = Directory.CreateTempSubdirectory("portcullis-io-").FullName;
-        var port = FreePort();
+        var port = Testing.FreePort.Next();
         try
         {
             var r = await RecordWorkload(BackendChoice.Ptrace, "io", dir, port.ToString(System.Globalization.CultureInfo.InvariantCulture));
@@ -169,12 +169,4 @@ public sealed class RecordTests
         Assert.Equal(127, r.ExitCode);
     }
 
-    private static int FreePort()
-    {
-        var l = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        l.Start();
-        var port = ((System.Net.IPEndPoint)l.LocalEndpoint).Port;
-        l.Stop();
-        return port;
-    }
 }

@@ -36,7 +36,7 @@ public sealed class LocalRegistry : IDisposable
     {
         var registry = Requires.Tool("docker-registry", "docker-registry");
         var dir = Directory.CreateTempSubdirectory("portcullis-registry-").FullName;
-        var port = FreePort();
+        var port = Testing.FreePort.Next();
         (string, string)? basic = null;
         var auth = "";
         if (basicAuth)
@@ -121,12 +121,4 @@ public sealed class LocalRegistry : IDisposable
         throw new TimeoutException("docker-registry did not answer within 20 s");
     }
 
-    private static int FreePort()
-    {
-        var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        var port = ((IPEndPoint)l.LocalEndpoint).Port;
-        l.Stop();
-        return port;
-    }
 }

@@ -28,7 +28,7 @@ public sealed class TokenIssuer : IDisposable
         Password = password;
         _certificate = new CertificateRequest("CN=" + IssuerName, _key, HashAlgorithmName.SHA256)
             .CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
-        var port = FreePort();
+        var port = Testing.FreePort.Next();
         Realm = $"http://127.0.0.1:{port}/token";
         _listener.Prefixes.Add($"http://127.0.0.1:{port}/");
         _listener.Start();
@@ -88,14 +88,6 @@ public sealed class TokenIssuer : IDisposable
 
     private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
-    private static int FreePort()
-    {
-        var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        var port = ((IPEndPoint)l.LocalEndpoint).Port;
-        l.Stop();
-        return port;
-    }
 
     public void Dispose()
     {
