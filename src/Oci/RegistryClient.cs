@@ -149,7 +149,7 @@ public sealed class RegistryClient(RegistryOptions? options = null, HttpMessageH
             if (response.Headers.TryGetValues("Docker-Content-Digest", out var header) && Digest.TryParse(header.First(), out var claimed) && claimed.Algorithm == "sha256" && claimed != digest)
                 throw new OciException($"{where}: the registry says {claimed} but the bytes hash to {digest}");
         }
-        return new Manifest(bytes, mediaType, digest);
+        return new Manifest(bytes, mediaType, digest) { ETag = response.Headers.ETag?.ToString() };
     }
 
     /// <summary>HEAD of a manifest: its digest and media type as the registry states them, or null when it does not exist.</summary>
@@ -165,14 +165,23 @@ public sealed class RegistryClient(RegistryOptions? options = null, HttpMessageH
     }
 
     /// <summary>Puts a manifest under a tag or its digest. SubjectAccepted: the registry answered OCI-Subject, so it keeps referrers itself.</summary>
-    public async Task<(Digest Digest, bool SubjectAccepted)> PutManifestAsync(ImageReference repo, string reference, byte[] bytes, string mediaType, CancellationToken cancel = default)
+    public async Task<(Digest Digest, bool SubjectAccepted)> PutManifestAsync(ImageReference repo, string reference, byte[] bytes, string mediaType, CancellationToken cancel = default) =>
+        await PutManifestAsync(repo, reference, bytes, mediaType, null, cancel).ConfigureAwait(false)
+            ?? throw new OciException($"{repo.Registry}/{repo.Repository}: PUT manifest {reference}: precondition failed");
+
+    /// <summary>A PUT that, given <paramref name="ifMatch"/>, only replaces the version read (null when the registry says it changed: HTTP 412).</summary>
+    private async Task<(Digest Digest, bool SubjectAccepted)?> PutManifestAsync(ImageReference repo, string reference, byte[] bytes, string mediaType, string? ifMatch, CancellationToken cancel)
     {
         using var response = await _transport.SendAsync(repo.Registry, repo.Repository, "pull,push", url =>
         {
             var request = new HttpRequestMessage(HttpMethod.Put, url) { Content = new ByteArrayContent(bytes) };
             request.Content.Headers.ContentType = new MediaTypeHeaderValue(mediaType);
+            if (ifMatch is not null)
+                request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
             return request;
         }, _transport.Url(repo.Registry, $"{repo.Repository}/manifests/{reference}"), cancel).ConfigureAwait(false);
+        if (response.StatusCode == HttpStatusCode.PreconditionFailed)
+            return null;
         await EnsureAsync(response, repo.Registry, repo.Repository, $"PUT manifest {reference}", cancel).ConfigureAwait(false);
         return (Digest.Sha256(bytes), response.Headers.Contains("OCI-Subject"));
     }
@@ -203,8 +212,9 @@ public sealed class RegistryClient(RegistryOptions? options = null, HttpMessageH
 
     /// <summary>
     /// Adds <paramref name="referrer"/> to the referrers tag of <paramref name="subject"/>: read, merge, write,
-    /// then read back; an entry a concurrent writer dropped is merged in again (the registry has no
-    /// conditional PUT, so re-reading is how a lost update is noticed).
+    /// then read back. Where the registry gives an ETag the write is conditional (If-Match; 412 means
+    /// someone else wrote first: read and merge again); where it does not, reading back is how a lost
+    /// update is noticed, and the dropped entry is merged in again.
     /// </summary>
     public async Task AddToReferrersTagAsync(ImageReference repo, Digest subject, Descriptor referrer, CancellationToken cancel = default)
     {
@@ -216,7 +226,8 @@ public sealed class RegistryClient(RegistryOptions? options = null, HttpMessageH
             if (entries.All(e => e.Digest != referrer.Digest))
             {
                 entries.Add(referrer);
-                await PutManifestAsync(repo, tag.Tag!, Manifest.Index(entries), MediaTypes.OciIndex, cancel).ConfigureAwait(false);
+                if (await PutManifestAsync(repo, tag.Tag!, Manifest.Index(entries), MediaTypes.OciIndex, current?.ETag, cancel).ConfigureAwait(false) is null)
+                    continue;
             }
             await Task.Delay(Random.Shared.Next(20, 80) * (attempt + 1), cancel).ConfigureAwait(false);
             var check = await TryGetManifestAsync(tag, cancel).ConfigureAwait(false);

@@ -28,6 +28,40 @@ public sealed class BasicAuthTests
     }
 
     [Fact]
+    public void Credential_helpers_are_asked_per_registry_and_credsStore_otherwise()
+    {
+        var dir = Directory.CreateTempSubdirectory("portcullis-creds-").FullName;
+        var path = Environment.GetEnvironmentVariable("PATH");
+        try
+        {
+            // Real helper protocol: `docker-credential-NAME get`, server URL on stdin, JSON on stdout.
+            foreach (var (name, user) in new[] { ("portcullistest", "from-helper"), ("portcullisstore", "from-store") })
+            {
+                var helper = Path.Combine(dir, "docker-credential-" + name);
+                File.WriteAllText(helper, $$"""
+                    #!/bin/sh
+                    read server
+                    printf '{"ServerURL":"%s","Username":"{{user}}","Secret":"pw-%s"}' "$server" "$server"
+
+                    """);
+                File.SetUnixFileMode(helper, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            }
+            var config = Path.Combine(dir, "config.json");
+            File.WriteAllText(config, """{"credHelpers":{"registry.example":"portcullistest"},"credsStore":"portcullisstore"}""");
+            Environment.SetEnvironmentVariable("PATH", dir + ":" + path);
+
+            var store = new DockerConfigCredentials(config);
+            Assert.Equal(new RegistryCredentials("from-helper", "pw-registry.example"), store.Find("registry.example"));
+            Assert.Equal(new RegistryCredentials("from-store", "pw-other.example"), store.Find("other.example"));
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("PATH", path);
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
     public void Docker_config_auths_are_read()
     {
         var file = Path.GetTempFileName();

@@ -41,6 +41,47 @@ public sealed class ProtocolTests
     }
 
     [Fact]
+    public async Task Referrers_tag_writes_are_conditional_where_the_registry_gives_etags()
+    {
+        var tagPath = $"/v2/shop/app/manifests/{Subject.ReferrersTag}";
+        var stored = "{\"schemaVersion\":2,\"mediaType\":\"" + MediaTypes.OciIndex + "\",\"manifests\":[" + Referrer(1) + "]}";
+        var version = 1;
+        var rejectedOnce = false;
+        var puts = new List<string?>();
+        var handler = new ScriptedRegistry(r =>
+        {
+            if (r.RequestUri!.AbsolutePath != tagPath)
+                return new HttpResponseMessage(HttpStatusCode.NotFound);
+            if (r.Method == HttpMethod.Get)
+            {
+                var response = ScriptedRegistry.Json(stored, MediaTypes.OciIndex);
+                response.Headers.ETag = new EntityTagHeaderValue($"\"v{version}\"");
+                return response;
+            }
+            var ifMatch = r.Headers.TryGetValues("If-Match", out var values) ? values.First() : null;
+            puts.Add(ifMatch);
+            if (!rejectedOnce)
+            {
+                // Another writer got in first: referrer 2 arrives and the version moves on.
+                rejectedOnce = true;
+                stored = stored.Replace("]}", "," + Referrer(2) + "]}", StringComparison.Ordinal);
+                version++;
+                return new HttpResponseMessage(HttpStatusCode.PreconditionFailed);
+            }
+            if (ifMatch != $"\"v{version}\"")
+                return new HttpResponseMessage(HttpStatusCode.PreconditionFailed);
+            stored = System.Text.Encoding.UTF8.GetString(r.Content!.ReadAsByteArrayAsync().GetAwaiter().GetResult());
+            version++;
+            return new HttpResponseMessage(HttpStatusCode.Created);
+        });
+        using var client = Client(handler);
+        var mine = Descriptor.FromJson(System.Text.Json.Nodes.JsonNode.Parse(Referrer(3))!, "test");
+        await client.AddToReferrersTagAsync(Repo, Subject, mine, TestContext.Current.CancellationToken);
+        Assert.Equal(["\"v1\"", "\"v2\""], puts);
+        Assert.Equal([101L, 102L, 103L], new Manifest(System.Text.Encoding.UTF8.GetBytes(stored), MediaTypes.OciIndex, Subject).Entries("tag").Select(e => e.Size));
+    }
+
+    [Fact]
     public async Task Throttling_and_server_errors_are_retried_honouring_retry_after()
     {
         var calls = 0;

@@ -7,6 +7,9 @@ namespace Portcullis.Oci.Model;
 /// <summary>A manifest or index exactly as the registry served it: its bytes (whose digest identifies it), media type and digest.</summary>
 public sealed record Manifest(byte[] Bytes, string MediaType, Digest Digest)
 {
+    /// <summary>The registry's ETag for these bytes, when it sends one (used for conditional writes).</summary>
+    public string? ETag { get; init; }
+
     public JsonNode Json(string where)
     {
         try
