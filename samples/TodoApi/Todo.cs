@@ -1,0 +1,3 @@
+namespace TodoApi;
+
+public sealed record Todo(Guid Id, string Title, bool Done);
