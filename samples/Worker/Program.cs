@@ -3,6 +3,8 @@ using System.Text.Json;
 using Worker;
 
 // Usage: Worker <input directory> <output directory> <results unix socket>
+if (args is ["compress", var source, var target])
+    return FileProcessor.Compress(source, target);
 if (args.Length != 3)
 {
     Console.Error.WriteLine("usage: Worker <input-dir> <output-dir> <results-socket>");
