@@ -40,14 +40,8 @@ public sealed class RegistryClient(RegistryOptions? options = null, HttpMessageH
         if (await BlobExistsAsync(repo, digest, cancel).ConfigureAwait(false))
             return descriptor;
 
-        Uri location;
-        using (var start = await SendAsync(repo.Registry, repo.Repository, "pull,push", HttpMethod.Post, $"{repo.Repository}/blobs/uploads/", cancel).ConfigureAwait(false))
-        {
-            await EnsureAsync(start, repo.Registry, repo.Repository, "start blob upload", cancel).ConfigureAwait(false);
-            location = Absolute(repo, start.Headers.Location);
-        }
-        var target = location;
-        var withDigest = new UriBuilder(target) { Query = (target.Query.Length > 1 ? target.Query[1..] + "&" : "") + "digest=" + Uri.EscapeDataString(digest.ToString()) }.Uri;
+        var (location, _) = await StartUploadAsync(repo, cancel).ConfigureAwait(false);
+        var withDigest = WithDigest(location, digest);
         using var put = await _transport.SendAsync(repo.Registry, repo.Repository, "pull,push", url =>
         {
             var request = new HttpRequestMessage(HttpMethod.Put, url) { Content = new ByteArrayContent(content) };
@@ -69,14 +63,8 @@ public sealed class RegistryClient(RegistryOptions? options = null, HttpMessageH
         if (await BlobExistsAsync(repo, digest, cancel).ConfigureAwait(false))
             return descriptor;
 
-        Uri location;
-        using (var start = await SendAsync(repo.Registry, repo.Repository, "pull,push", HttpMethod.Post, $"{repo.Repository}/blobs/uploads/", cancel).ConfigureAwait(false))
-        {
-            await EnsureAsync(start, repo.Registry, repo.Repository, "start chunked upload", cancel).ConfigureAwait(false);
-            location = Absolute(repo, start.Headers.Location);
-            if (start.Headers.TryGetValues("OCI-Chunk-Min-Length", out var min) && int.TryParse(min.First(), out var minimum) && minimum > chunkSize)
-                chunkSize = minimum;
-        }
+        var (location, minimum) = await StartUploadAsync(repo, cancel).ConfigureAwait(false);
+        chunkSize = Math.Max(chunkSize, minimum ?? 0);
         for (var offset = 0; offset < content.Length; offset += chunkSize)
         {
             var length = Math.Min(chunkSize, content.Length - offset);
@@ -91,7 +79,7 @@ public sealed class RegistryClient(RegistryOptions? options = null, HttpMessageH
             await EnsureAsync(patch, repo.Registry, repo.Repository, $"upload chunk {from}-{to} of {digest}", cancel).ConfigureAwait(false);
             location = Absolute(repo, patch.Headers.Location);
         }
-        var close = new UriBuilder(location) { Query = (location.Query.Length > 1 ? location.Query[1..] + "&" : "") + "digest=" + Uri.EscapeDataString(digest.ToString()) }.Uri;
+        var close = WithDigest(location, digest);
         using var put = await _transport.SendAsync(repo.Registry, repo.Repository, "pull,push", url => new HttpRequestMessage(HttpMethod.Put, url) { Content = new ByteArrayContent([]) }, close, cancel).ConfigureAwait(false);
         await EnsureAsync(put, repo.Registry, repo.Repository, $"close upload of {digest}", cancel).ConfigureAwait(false);
         return descriptor;
@@ -107,6 +95,19 @@ public sealed class RegistryClient(RegistryOptions? options = null, HttpMessageH
         await EnsureAsync(response, repo.Registry, repo.Repository, $"mount {digest} from {fromRepository}", cancel).ConfigureAwait(false);
         return false;
     }
+
+    // POST /blobs/uploads/: the session's location, and the smallest chunk the registry accepts if it says.
+    private async Task<(Uri Location, int? MinimumChunk)> StartUploadAsync(ImageReference repo, CancellationToken cancel)
+    {
+        using var start = await SendAsync(repo.Registry, repo.Repository, "pull,push", HttpMethod.Post, $"{repo.Repository}/blobs/uploads/", cancel).ConfigureAwait(false);
+        await EnsureAsync(start, repo.Registry, repo.Repository, "start blob upload", cancel).ConfigureAwait(false);
+        int? minimum = start.Headers.TryGetValues("OCI-Chunk-Min-Length", out var min) && int.TryParse(min.First(), out var m) ? m : null;
+        return (Absolute(repo, start.Headers.Location), minimum);
+    }
+
+    // The session URL may carry its own query (e.g. _state); digest= is added to it.
+    private static Uri WithDigest(Uri location, Digest digest) =>
+        new UriBuilder(location) { Query = (location.Query.Length > 1 ? location.Query[1..] + "&" : "") + "digest=" + Uri.EscapeDataString(digest.ToString()) }.Uri;
 
     private Uri Absolute(ImageReference repo, Uri? location) =>
         location is null ? throw new OciException($"{repo.Registry}/{repo.Repository}: the upload session has no Location")
