@@ -22,6 +22,11 @@ public sealed record SeccompProfile
     public ValueList<DocEntry> Extra { get; init; } = [];
     public Origin Origin { get; init; }
 
+    /// <summary>Where each field was written, for findings about one field.</summary>
+    public FieldOrigins FieldOrigins { get; init; }
+
+    public Origin OriginOf(string field) => FieldOrigins.Of(field, Origin);
+
     /// <summary>Every architecture the profile names: <see cref="Architectures"/>, or for a Docker profile the archMap entries and their sub-architectures.</summary>
     public IReadOnlyList<SeccompArch> EffectiveArchitectures()
     {

@@ -24,6 +24,7 @@ public static class SeccompReader
         {
             DefaultAction = r.Enum(r.Required(map, "defaultAction", prefix + "defaultAction"), prefix + "defaultAction", SeccompActions.Wire),
             Origin = map.Origin,
+            FieldOrigins = new FieldOrigins(map.Entries.ToDictionary(e => e.Key, e => e.KeyOrigin, StringComparer.Ordinal)),
             Extra = r.Unknown(map, known, field),
         };
         foreach (var entry in map.Entries)

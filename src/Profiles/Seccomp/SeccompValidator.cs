@@ -23,9 +23,9 @@ public static class SeccompValidator
         var defaultName = SeccompActions.Wire.Name(p.DefaultAction);
 
         if (p.DefaultAction.LetsSyscallRun())
-            found.Add(Diagnostic.Warning(DiagnosticId.AllowingDefaultAction, $"defaultAction {defaultName} lets every syscall no rule names run: the profile blocks only what its rules deny", p.Origin, "defaultAction"));
+            found.Add(Diagnostic.Warning(DiagnosticId.AllowingDefaultAction, $"defaultAction {defaultName} lets every syscall no rule names run: the profile blocks only what its rules deny", p.OriginOf("defaultAction"), "defaultAction"));
         if (p.DefaultErrnoRet is not null && !p.DefaultAction.TakesErrno())
-            found.Add(Diagnostic.Error(DiagnosticId.ErrnoRetWithoutErrnoAction, $"defaultErrnoRet is set but defaultAction {defaultName} returns no errno", p.Origin, "defaultErrnoRet"));
+            found.Add(Diagnostic.Error(DiagnosticId.ErrnoRetWithoutErrnoAction, $"defaultErrnoRet is set but defaultAction {defaultName} returns no errno", p.OriginOf("defaultErrnoRet"), "defaultErrnoRet"));
 
         CheckArchitectures(p, found);
         CheckListener(p, found);
@@ -79,7 +79,7 @@ public static class SeccompValidator
         foreach (var (arch, names) in missingOnArch.Where(m => m.Value.Count > 0))
         {
             found.Add(Diagnostic.Info(DiagnosticId.SyscallsMissingOnArchitecture,
-                $"{names.Count} syscall(s) do not exist on {SeccompArchitectures.Wire.Name(arch)} and are ignored there: {string.Join(", ", names.Take(12))}{(names.Count > 12 ? ", ..." : "")}", p.Origin, "architectures"));
+                $"{names.Count} syscall(s) do not exist on {SeccompArchitectures.Wire.Name(arch)} and are ignored there: {string.Join(", ", names.Take(12))}{(names.Count > 12 ? ", ..." : "")}", p.OriginOf("architectures"), "architectures"));
         }
         return found;
     }
@@ -117,7 +117,7 @@ public static class SeccompValidator
     private static void CheckArchitectures(SeccompProfile p, List<Diagnostic> found)
     {
         foreach (var dup in p.Architectures.GroupBy(a => a).Where(g => g.Count() > 1))
-            found.Add(Diagnostic.Warning(DiagnosticId.DuplicateArchitecture, $"{SeccompArchitectures.Wire.Name(dup.Key)} is listed {dup.Count()} times", p.Origin, "architectures"));
+            found.Add(Diagnostic.Warning(DiagnosticId.DuplicateArchitecture, $"{SeccompArchitectures.Wire.Name(dup.Key)} is listed {dup.Count()} times", p.OriginOf("architectures"), "architectures"));
         if (p.Architectures.Count == 0 && p.ArchMap.Count == 0)
         {
             found.Add(Diagnostic.Info(DiagnosticId.NoArchitectures, "no architectures listed: the runtime filters only its native architecture and kills calls made through any other ABI", p.Origin, "architectures"));
@@ -128,7 +128,7 @@ public static class SeccompValidator
             var missing = arch.SubArchitectures().Where(s => !p.Architectures.Contains(s)).ToList();
             if (missing.Count > 0)
                 found.Add(Diagnostic.Warning(DiagnosticId.MissingSubArchitecture,
-                    $"{SeccompArchitectures.Wire.Name(arch)} is listed without {string.Join(", ", missing.Select(SeccompArchitectures.Wire.Name))}: calls made through those ABIs match none of these rules and get the runtime's bad-architecture action instead", p.Origin, "architectures"));
+                    $"{SeccompArchitectures.Wire.Name(arch)} is listed without {string.Join(", ", missing.Select(SeccompArchitectures.Wire.Name))}: calls made through those ABIs match none of these rules and get the runtime's bad-architecture action instead", p.OriginOf("architectures"), "architectures"));
         }
     }
 
@@ -136,9 +136,9 @@ public static class SeccompValidator
     {
         var notifies = p.DefaultAction == SeccompAction.Notify || p.Syscalls.Any(r => r.Action == SeccompAction.Notify);
         if (notifies && p.ListenerPath is null)
-            found.Add(Diagnostic.Error(DiagnosticId.NotifyWithoutListener, "SCMP_ACT_NOTIFY is used but listenerPath is not set: runc refuses the profile", p.Origin, "listenerPath"));
+            found.Add(Diagnostic.Error(DiagnosticId.NotifyWithoutListener, "SCMP_ACT_NOTIFY is used but listenerPath is not set: runc refuses the profile", p.OriginOf("listenerPath"), "listenerPath"));
         if (!notifies && p.ListenerPath is not null)
-            found.Add(Diagnostic.Warning(DiagnosticId.ListenerWithoutNotify, "listenerPath is set but no rule uses SCMP_ACT_NOTIFY", p.Origin, "listenerPath"));
+            found.Add(Diagnostic.Warning(DiagnosticId.ListenerWithoutNotify, "listenerPath is set but no rule uses SCMP_ACT_NOTIFY", p.OriginOf("listenerPath"), "listenerPath"));
     }
 
     private static string Describe(RuleKey key) =>

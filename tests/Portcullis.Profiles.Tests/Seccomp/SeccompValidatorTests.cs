@@ -89,6 +89,15 @@ public sealed class SeccompValidatorTests
     }
 
     [Fact]
+    public void Findings_about_one_field_point_at_that_field()
+    {
+        var d = Assert.Single(SeccompValidator.Validate(Load.Seccomp("{\n  \"defaultAction\": \"SCMP_ACT_ERRNO\",\n  \"architectures\": [\"SCMP_ARCH_AARCH64\"]\n}")));
+        Assert.Equal((DiagnosticId.MissingSubArchitecture, 3, 3), (d.Id, d.Origin.Line, d.Origin.Column));
+        var spo = Load.File(Repo.Data("spo/baseprofile-runc.yaml")).OfType<SeccompDocument>().Single();
+        Assert.Equal(8, Assert.Single(SeccompValidator.Validate(spo.Profile)).Origin.Line);
+    }
+
+    [Fact]
     public void Argument_and_listener_shape_is_checked()
     {
         var found = Check(Profile("""
