@@ -82,6 +82,15 @@ public sealed class ProtocolTests
     }
 
     [Fact]
+    public async Task Docker_hub_references_go_to_its_api_host()
+    {
+        var handler = new ScriptedRegistry(_ => new HttpResponseMessage(HttpStatusCode.NotFound));
+        using var client = Client(handler);
+        Assert.False(await client.BlobExistsAsync(ImageReference.Parse("nginx:1.27"), Subject, TestContext.Current.CancellationToken));
+        Assert.Equal("https://registry-1.docker.io/v2/library/nginx/blobs/" + Subject, handler.Requests.Single().Url.ToString());
+    }
+
+    [Fact]
     public async Task Throttling_and_server_errors_are_retried_honouring_retry_after()
     {
         var calls = 0;

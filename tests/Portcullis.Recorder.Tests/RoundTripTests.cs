@@ -55,15 +55,15 @@ public sealed class RoundTripTests
     public async Task The_generated_profile_runs_the_program_in_a_real_container(string runtime)
     {
         var profile = await RecordProfile(BackendChoice.Ptrace);
-        using (var bundle = HostBundle.Create(Command, JsonNode.Parse(Json(profile))))
+        using (var bundle = ImageBundle.FromHost(Command).WithSeccomp(JsonNode.Parse(Json(profile))))
         {
-            var (code, output) = bundle.Run(runtime);
+            var (code, output) = bundle.Run(runtime, TimeSpan.FromMinutes(1));
             Assert.True(code == 0, $"{runtime} exit {code}: {output}");
             Assert.Contains("ok", output, StringComparison.Ordinal);
         }
 
-        using var broken = HostBundle.Create(Command, JsonNode.Parse(Json(Without(profile, "uname"))));
-        var (brokenCode, brokenOutput) = broken.Run(runtime);
+        using var broken = ImageBundle.FromHost(Command).WithSeccomp(JsonNode.Parse(Json(Without(profile, "uname"))));
+        var (brokenCode, brokenOutput) = broken.Run(runtime, TimeSpan.FromMinutes(1));
         Assert.NotEqual(0, brokenCode);
         Assert.DoesNotContain("ok", brokenOutput, StringComparison.Ordinal);
     }

@@ -5,8 +5,10 @@ using Xunit;
 namespace Portcullis.Testing;
 
 /// <summary>
-/// An image from a registry made runnable: skopeo copies it into an OCI layout, umoci unpacks it into an
-/// OCI bundle (config from the image's entrypoint, env, user and working directory). The test then sets
+/// An OCI bundle to run with runc or crun: an image from a registry (skopeo copies it into an OCI layout,
+/// umoci unpacks it: config from the image's entrypoint, env, user and working directory), or this
+/// machine's programs (`runc spec` over the host's /usr, /lib, /lib64, /bin, /sbin and /etc bound
+/// read-only). The test then sets
 /// the seccomp profile, the network (host or a private namespace), extra env and bind mounts, and runs it
 /// with runc or crun, in the foreground or in the background. No terminal, no rlimits, no oom_score_adj
 /// (this machine refuses raising rlimits and a negative oom_score_adj). Containers are always deleted.
@@ -39,16 +41,41 @@ public sealed class ImageBundle : IDisposable
         var bundle = new ImageBundle(dir);
         Check(Requires.Run(skopeo, "copy", "-q", "--src-tls-verify=false", "docker://" + image, $"oci:{Path.Combine(dir, "layout")}:image"), "skopeo copy");
         Check(Requires.Run(umoci, "unpack", "--image", $"{Path.Combine(dir, "layout")}:image", bundle.BundleDirectory), "umoci unpack");
-        bundle.Edit(config =>
-        {
-            var process = config["process"]!.AsObject();
-            process["terminal"] = false;
-            process.Remove("rlimits");
-            process.Remove("oomScoreAdj");
-            config["linux"]!.AsObject().Remove("resources");
-        });
-        return bundle;
+        return bundle.ForThisMachine();
     }
+
+    private static readonly string[] HostDirectories = ["usr", "lib", "lib64", "bin", "sbin", "etc"];
+
+    /// <summary>A bundle that runs <paramref name="args"/> from this machine's own file system, read-only.</summary>
+    public static ImageBundle FromHost(IReadOnlyList<string> args)
+    {
+        var runc = Requires.Tool("runc", "runc");
+        var bundle = new ImageBundle(Directory.CreateTempSubdirectory("portcullis-host-").FullName);
+        Directory.CreateDirectory(Path.Combine(bundle.BundleDirectory, "rootfs"));
+        Check(Requires.Run(runc, "spec", "--bundle", bundle.BundleDirectory), "runc spec");
+        return bundle.ForThisMachine().Edit(config =>
+        {
+            config["process"]!["args"] = new JsonArray(args.Select(a => (JsonNode)a!).ToArray());
+            config["root"] = new JsonObject { ["path"] = "rootfs", ["readonly"] = true };
+            var mounts = config["mounts"]!.AsArray();
+            foreach (var d in HostDirectories.Where(d => Directory.Exists("/" + d)))
+            {
+                Directory.CreateDirectory(Path.Combine(bundle.BundleDirectory, "rootfs", d));
+                mounts.Add(new JsonObject { ["destination"] = "/" + d, ["type"] = "bind", ["source"] = "/" + d, ["options"] = new JsonArray("rbind", "ro") });
+            }
+        });
+    }
+
+    // No terminal, no rlimits, no oom_score_adj (this machine refuses raising rlimits and a negative
+    // oom_score_adj), no cgroup resources.
+    private ImageBundle ForThisMachine() => Edit(config =>
+    {
+        var process = config["process"]!.AsObject();
+        process["terminal"] = false;
+        process.Remove("rlimits");
+        process.Remove("oomScoreAdj");
+        config["linux"]!.AsObject().Remove("resources");
+    });
 
     public ImageBundle WithSeccomp(JsonNode? profile) => Edit(c =>
     {

@@ -75,7 +75,7 @@ internal static class DiffCommand
         return sb.ToString();
     }
 
-    private static string Json(SeccompDiffResult r) => DiagnosticJson.Render(new JsonObject
+    private static string Json(SeccompDiffResult r) => JsonText.Render(new JsonObject
     {
         ["identical"] = r.IsEmpty,
         ["defaultAction"] = new JsonObject { ["before"] = SeccompActions.Wire.Name(r.DefaultBefore), ["after"] = SeccompActions.Wire.Name(r.DefaultAfter) },

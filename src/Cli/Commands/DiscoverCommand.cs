@@ -34,7 +34,7 @@ internal static class DiscoverCommand
                 signed[artifact.Digest.ToString()] = await signer.IsSignedAsync(reference, artifact, cancel);
             if (parse.GetValue(json))
             {
-                io.Out.Write(DiagnosticJson.Render(new JsonArray(found.Select(f => (JsonNode)new JsonObject
+                io.Out.Write(JsonText.Render(new JsonArray(found.Select(f => (JsonNode)new JsonObject
                 {
                     ["artifactType"] = f.Artifact.ArtifactType,
                     ["digest"] = f.Artifact.Digest.ToString(),

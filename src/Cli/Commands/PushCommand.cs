@@ -39,10 +39,12 @@ internal static class PushCommand
                 [var single] => single,
                 var many => throw ProfileException.At(DiagnosticId.AmbiguousDocument, $"holds {many.Count} profiles; pick one as FILE#NAME", new Origin(parse.GetValue(file)!, 0, 0)),
             };
-            var (kind, content, allowed) = doc switch
+            // The profile as runc will load it (bases merged, Docker filters resolved), computed once.
+            var enforced = doc is SeccompDocument s ? ProfileInputs.Enforced(s, ProfileInputs.Catalog([s], [], bag), SeccompArchitectures.Host, bag) : null;
+            var (kind, content) = doc switch
             {
-                SeccompDocument s => (ProfileKind.Seccomp, ProfileRendering.OciJson(SeccompCanonicalizer.Normalize(ProfileInputs.Enforced(s, ProfileInputs.Catalog([s], [], bag), SeccompArchitectures.Host, bag))), (int?)null),
-                AppArmorDocument a => (ProfileKind.AppArmor, AppArmorRenderer.Render(a.Profile), null),
+                SeccompDocument => (ProfileKind.Seccomp, ProfileRendering.OciJson(SeccompCanonicalizer.Normalize(enforced!))),
+                AppArmorDocument a => (ProfileKind.AppArmor, AppArmorRenderer.Render(a.Profile)),
                 _ => throw new InvalidOperationException(),
             };
             if (parse.GetValue(expected) is { } wanted && wanted != kind)
@@ -51,8 +53,7 @@ internal static class PushCommand
             io.Report(bag.Items.Concat(errors).Where(d => d.Severity != Severity.Info));
             if (errors.Any(e => e.Severity == Severity.Error))
                 return 1;
-            if (doc is SeccompDocument seccomp)
-                allowed = EffectiveView.Of(ProfileInputs.Enforced(seccomp, ProfileInputs.Catalog([seccomp], [], bag), SeccompArchitectures.Host, bag), SeccompArchitectures.Host).Allowed().Count();
+            int? allowed = enforced is null ? null : EffectiveView.Of(enforced, SeccompArchitectures.Host).Allowed().Count();
 
             var image = ImageReference.Parse(parse.GetValue(to)!);
             using var client = new RegistryClient(RegistryOptionsFactory.From(parse, insecure));

@@ -38,12 +38,10 @@ internal static class RecordCommand
             var watch = Stopwatch.StartNew();
             var result = Recorder.Recorder.RecordAsync(TargetCommand.Request(target, parse.GetValue(backend), live.Callback), interrupts.Token).GetAwaiter().GetResult();
             live.Dispose();
-            if (result.FallbackReason is { } why)
-                io.Err.WriteLine($"info PCL5003: recording with ptrace: {why}");
-            foreach (var note in result.Notes)
-                io.Err.WriteLine($"info PCL5004: {note}");
-
             var bag = new DiagnosticBag();
+            if (result.FallbackReason is { } why)
+                bag.Add(Diagnostic.Info(DiagnosticId.RecorderFallback, "recording with ptrace: " + why));
+            bag.AddRange(result.Notes.Select(note => Diagnostic.Info(DiagnosticId.RecordingIncomplete, note)));
             AtomicFile.Write(parse.GetValue(output)!, RecordingJson.Write(result.Recording));
             if (parse.GetValue(seccomp) is { } seccompPath)
                 AtomicFile.Write(seccompPath, System.Text.Encoding.UTF8.GetBytes(ProfileRendering.OciJson(SeccompGenerator.FromRecording(result.Recording, bag))));

@@ -60,7 +60,7 @@ internal static class StatsCommand
         return sb.ToString();
     }
 
-    private static string Json(IReadOnlyList<StatsRow> rows, string referenceName) => DiagnosticJson.Render(new JsonObject
+    private static string Json(IReadOnlyList<StatsRow> rows, string referenceName) => JsonText.Render(new JsonObject
     {
         ["reference"] = referenceName,
         ["architectures"] = new JsonArray(rows.Select(r => (JsonNode)new JsonObject

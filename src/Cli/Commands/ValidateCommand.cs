@@ -60,7 +60,7 @@ internal static class ValidateCommand
                 }
             }
             if (parse.GetValue(json))
-                io.Out.Write(DiagnosticJson.Render(new JsonObject { ["files"] = results, ["errors"] = errors, ["warnings"] = warnings }));
+                io.Out.Write(JsonText.Render(new JsonObject { ["files"] = results, ["errors"] = errors, ["warnings"] = warnings }));
             return errors > 0 || (parse.GetValue(strict) && warnings > 0) ? 1 : 0;
         });
         return command;

@@ -26,7 +26,4 @@ internal static class DiagnosticJson
         }
         return o;
     }
-
-    public static string Render(JsonNode node) =>
-        node.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true, IndentSize = 2, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n";
 }

@@ -26,12 +26,6 @@ public sealed partial record Digest(string Algorithm, string Hex)
 
     public IncrementalHash NewHash() => IncrementalHash.CreateHash(Algorithm == "sha512" ? HashAlgorithmName.SHA512 : HashAlgorithmName.SHA256);
 
-    public bool Matches(ReadOnlySpan<byte> content)
-    {
-        using var hash = NewHash();
-        hash.AppendData(content);
-        return Convert.ToHexStringLower(hash.GetHashAndReset()) == Hex;
-    }
 
     /// <summary>The tag the referrers tag schema uses for this digest: <c>sha256-&lt;hex&gt;</c>.</summary>
     public string ReferrersTag => $"{Algorithm}-{Hex}";

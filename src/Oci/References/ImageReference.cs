@@ -58,9 +58,6 @@ public sealed partial record ImageReference(string Registry, string Repository, 
         return new ImageReference(registry, rest, tag, digest);
     }
 
-    /// <summary>The registry's API host: docker.io's is registry-1.docker.io.</summary>
-    public string ApiHost => Registry == DockerHub ? "registry-1.docker.io" : Registry;
-
     /// <summary>What to ask the registry for: the digest when there is one, else the tag.</summary>
     public string Reference => Digest?.ToString() ?? Tag!;
 

@@ -28,8 +28,9 @@ internal sealed class RegistryTransport : IDisposable
         _http.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("portcullis", "0.1"));
     }
 
+    // docker.io names Docker Hub; its API answers at registry-1.docker.io.
     public Uri Url(string registry, string path) =>
-        new($"{(_options.IsInsecure(registry) ? "http" : "https")}://{registry}/v2/{path}");
+        new($"{(_options.IsInsecure(registry) ? "http" : "https")}://{(registry == References.ImageReference.DockerHub ? "registry-1.docker.io" : registry)}/v2/{path}");
 
     public async Task<HttpResponseMessage> SendAsync(string registry, string? repository, string actions, Func<Uri, HttpRequestMessage> build, Uri url, CancellationToken cancel)
     {

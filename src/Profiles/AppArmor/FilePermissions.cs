@@ -11,8 +11,6 @@ public sealed record FilePermissions(bool Read, bool Write, bool Append, bool Li
 {
     private static readonly string[] ExecModes = ["x", "ix", "px", "Px", "ux", "Ux", "cx", "Cx", "pix", "Pix", "cix", "Cix", "pux", "PUx", "cux", "CUx"];
 
-    public static FilePermissions ReadOnly { get; } = new(true, false, false, false, false, false, null);
-
     public bool Executes => Exec is not null;
 
     /// <summary>Parses "rw", "mr", "rix", "Px"... ; throws PCL3001 naming the bad letters.</summary>

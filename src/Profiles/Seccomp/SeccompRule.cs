@@ -23,7 +23,6 @@ public sealed record SeccompRule
     /// <summary>Origins of each name, parallel to <see cref="Names"/> when read from a file.</summary>
     public OriginList NameOrigins { get; init; }
 
-    public bool IsConditional => Args.Count > 0;
     public bool HasDockerFilters => !Includes.IsEmpty || !Excludes.IsEmpty;
 
     public Origin OriginOfName(int index) => index < NameOrigins.Count ? NameOrigins[index] : Origin;

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
+using Portcullis.Profiles.Diagnostics;
 using Portcullis.Recorder.Enforcing;
 using Portcullis.Recorder.Native;
 
@@ -24,7 +25,7 @@ public static unsafe class Launcher
         }
         catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
         {
-            Console.Error.WriteLine($"PCL5001: the launcher mode is internal to portcullis record and run ({e.Message})");
+            Console.Error.WriteLine(Diagnostic.Error(DiagnosticId.RecorderFailed, $"the launcher mode is internal to portcullis record and run ({e.Message})"));
             return 127;
         }
 
@@ -95,7 +96,7 @@ public static unsafe class Launcher
 
     private static int Fail(int code, string message)
     {
-        Console.Error.WriteLine("PCL5002: " + message);
+        Console.Error.WriteLine(Diagnostic.Error(DiagnosticId.LaunchFailed, message));
         return code;
     }
 }
