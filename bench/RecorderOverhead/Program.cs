@@ -8,7 +8,7 @@ using System.Globalization;
 // own start-up.
 using Portcullis.Recorder;
 using Portcullis.Recorder.Launching;
-using Portcullis.Recorder.Observations;
+using Portcullis.Profiles.Recordings;
 
 var root = FindRoot();
 var rounds = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 5;

@@ -1,4 +1,4 @@
-using Portcullis.Recorder.Observations;
+using Portcullis.Profiles.Recordings;
 
 namespace Portcullis.Recorder;
 

@@ -1,3 +1,4 @@
+using Portcullis.Profiles.Recordings;
 using Portcullis.Recorder.Launching;
 using Portcullis.Recorder.Ptrace;
 
@@ -32,7 +33,7 @@ public static class Recorder
         }
 
         var outcome = await PtraceSession.RunAsync(launcher, request.ToLaunch(LaunchMode.Ptrace), complain: false, request.Progress, cancel).ConfigureAwait(false);
-        return new RecordResult(outcome.ExitCode, outcome.Sink.Build(request.CommandLine, outcome.ExitCode), Observations.Backend.Ptrace, fallback)
+        return new RecordResult(outcome.ExitCode, outcome.Sink.Build(request.CommandLine, outcome.ExitCode), Backend.Ptrace, fallback)
         {
             Notes = ["capabilities are not recorded by the ptrace backend (the eBPF backend records them through the BPF LSM)"],
         };

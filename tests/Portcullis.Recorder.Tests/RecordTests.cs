@@ -1,5 +1,5 @@
 using Portcullis.Profiles.Seccomp;
-using Portcullis.Recorder.Observations;
+using Portcullis.Profiles.Recordings;
 using static Portcullis.Recorder.Tests.Targets;
 
 namespace Portcullis.Recorder.Tests;

@@ -1,6 +1,6 @@
 using Portcullis.Profiles.Diagnostics;
 using Portcullis.Profiles.Seccomp;
-using Portcullis.Recorder.Observations;
+using Portcullis.Profiles.Recordings;
 
 namespace Portcullis.Recorder.Tests;
 

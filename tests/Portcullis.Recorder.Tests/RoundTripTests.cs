@@ -3,7 +3,7 @@ using Portcullis.Profiles.Diagnostics;
 using Portcullis.Profiles.Documents;
 using Portcullis.Profiles.Seccomp;
 using Portcullis.Recorder.Enforcing;
-using Portcullis.Recorder.Generation;
+using Portcullis.Profiles.Generation;
 using static Portcullis.Recorder.Tests.Targets;
 
 namespace Portcullis.Recorder.Tests;
@@ -18,7 +18,7 @@ public sealed class RoundTripTests
     {
         var r = await Record(backend, Command[0], Command[1..]);
         Assert.Equal(0, r.ExitCode);
-        return SeccompGenerator.FromRecording(r.Recording, new DiagnosticBag());
+        return SeccompGenerator.Generate(new GenerationRequest { Recordings = [new LabeledRecording("test", r.Recording)] }, new DiagnosticBag()).Profile;
     }
 
     private static string Json(SeccompProfile p) => System.Text.Encoding.UTF8.GetString(DocJsonWriter.Write(SeccompWriter.ToDoc(p)));

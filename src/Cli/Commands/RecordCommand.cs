@@ -4,8 +4,8 @@ using Portcullis.Cli.Output;
 using Portcullis.Profiles.AppArmor;
 using Portcullis.Profiles.Diagnostics;
 using Portcullis.Recorder;
-using Portcullis.Recorder.Generation;
-using Portcullis.Recorder.Observations;
+using Portcullis.Profiles.Generation;
+using Portcullis.Profiles.Recordings;
 
 namespace Portcullis.Cli.Commands;
 
@@ -44,7 +44,7 @@ internal static class RecordCommand
             bag.AddRange(result.Notes.Select(note => Diagnostic.Info(DiagnosticId.RecordingIncomplete, note)));
             AtomicFile.Write(parse.GetValue(output)!, RecordingJson.Write(result.Recording));
             if (parse.GetValue(seccomp) is { } seccompPath)
-                AtomicFile.Write(seccompPath, System.Text.Encoding.UTF8.GetBytes(ProfileRendering.OciJson(SeccompGenerator.FromRecording(result.Recording, bag))));
+                AtomicFile.Write(seccompPath, System.Text.Encoding.UTF8.GetBytes(ProfileRendering.OciJson(SeccompGenerator.Generate(new GenerationRequest { Recordings = [new LabeledRecording(string.Join(' ', target), result.Recording)] }, bag).Profile)));
             if (parse.GetValue(apparmor) is { } apparmorPath)
             {
                 var profileName = parse.GetValue(name) ?? "portcullis-" + Path.GetFileName(target[0]);

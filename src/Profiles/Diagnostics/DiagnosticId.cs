@@ -64,6 +64,9 @@ public enum DiagnosticId
     LaunchFailed = 5002,
     RecorderFallback = 5003,
     RecordingIncomplete = 5004,
+    IoUringDenied = 5005,
+    ProcessesLeftRunning = 5006,
+    PrivilegesDropped = 5007,
 
     RegistryFailed = 6001,
 

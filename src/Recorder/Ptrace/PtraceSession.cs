@@ -2,7 +2,7 @@ using Portcullis.Profiles.Seccomp;
 using Portcullis.Profiles.Syscalls;
 using Portcullis.Recorder.Launching;
 using Portcullis.Recorder.Native;
-using Portcullis.Recorder.Observations;
+using Portcullis.Profiles.Recordings;
 using static Portcullis.Recorder.Native.Libc;
 
 namespace Portcullis.Recorder.Ptrace;

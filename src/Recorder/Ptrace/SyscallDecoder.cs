@@ -1,6 +1,6 @@
 using Portcullis.Profiles.Seccomp;
 using Portcullis.Profiles.Syscalls;
-using Portcullis.Recorder.Observations;
+using Portcullis.Profiles.Recordings;
 
 namespace Portcullis.Recorder.Ptrace;
 

@@ -1,4 +1,4 @@
-namespace Portcullis.Recorder.Observations;
+namespace Portcullis.Profiles.Recordings;
 
 [Flags]
 public enum FileAccessKind

@@ -5,7 +5,7 @@ using Portcullis.Profiles.Documents;
 using Portcullis.Profiles.Loading;
 using Portcullis.Profiles.Seccomp;
 
-namespace Portcullis.Recorder.Observations;
+namespace Portcullis.Profiles.Recordings;
 
 /// <summary>recording.json: the serialised <see cref="Recording"/> (format version 1).</summary>
 public static class RecordingJson

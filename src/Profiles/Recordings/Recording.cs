@@ -1,6 +1,6 @@
 using Portcullis.Profiles.Seccomp;
 
-namespace Portcullis.Recorder.Observations;
+namespace Portcullis.Profiles.Recordings;
 
 /// <summary>
 /// What one or more recorded runs did in the kernel: syscalls per ABI with counts, files, executed programs,

@@ -1,4 +1,4 @@
-namespace Portcullis.Recorder.Observations;
+namespace Portcullis.Profiles.Recordings;
 
 /// <summary>Linux capability numbers (linux/capability.h) and their CAP_ names.</summary>
 public static class CapabilityNames

@@ -1,8 +1,8 @@
 using Portcullis.Profiles.AppArmor;
 using Portcullis.Profiles.Collections;
-using Portcullis.Recorder.Observations;
+using Portcullis.Profiles.Recordings;
 
-namespace Portcullis.Recorder.Generation;
+namespace Portcullis.Profiles.Generation;
 
 /// <summary>
 /// An AppArmor profile from a recording: file rules from the files touched (paths generalised; read → r,

@@ -1,10 +1,10 @@
 using Portcullis.Profiles.AppArmor;
 using Portcullis.Profiles.Diagnostics;
 using Portcullis.Profiles.Seccomp;
-using Portcullis.Recorder.Generation;
-using Portcullis.Recorder.Observations;
+using Portcullis.Profiles.Generation;
+using Portcullis.Profiles.Recordings;
 
-namespace Portcullis.Recorder.Tests;
+namespace Portcullis.Profiles.Tests.Generation;
 
 public sealed class GenerationTests
 {
@@ -50,20 +50,89 @@ public sealed class GenerationTests
         Capabilities = ["CAP_NET_BIND_SERVICE"],
     };
 
+    private static GeneratedSeccomp Generate(Recording r, DiagnosticBag bag, params SeccompArch[] targets) =>
+        SeccompGenerator.Generate(new GenerationRequest { Recordings = [new LabeledRecording("Sample.Tests", r)], Targets = targets }, bag);
+
     [Fact]
-    public void The_seccomp_profile_allows_what_was_recorded_plus_the_runtime_base()
+    public void The_seccomp_profile_allows_what_was_recorded_plus_the_bases_and_says_why()
     {
         var bag = new DiagnosticBag();
-        var p = SeccompGenerator.FromRecording(Sample, bag);
+        var g = Generate(Sample, bag);
+        var p = g.Profile;
         Assert.Equal((SeccompAction.Errno, 1u), (p.DefaultAction, p.DefaultErrnoRet));
-        Assert.Equal([SeccompArch.X86_64], p.Architectures);
+        Assert.Equal([SeccompArch.X86_64, SeccompArch.X86, SeccompArch.X32], p.Architectures);
         var recorded = p.Syscalls.Single(r => r.Comment == SeccompGenerator.RecordedComment);
         Assert.Equal(["read", "uname"], recorded.Names);
         var runtime = p.Syscalls.Single(r => r.Comment == SeccompGenerator.BaseComment);
         Assert.Contains("execve", runtime.Names);
+        Assert.Contains("openat2", runtime.Names);
         Assert.DoesNotContain("read", runtime.Names);
+        Assert.Equal(new SyscallReason(SourceKind.Recorded, "Sample.Tests"), g.Allowed["uname"][0]);
         Assert.Contains("999", Assert.Single(bag.Items).Message, StringComparison.Ordinal);
         Assert.DoesNotContain(SeccompValidator.Validate(p), d => d.Severity == Severity.Error);
+    }
+
+    [Theory]
+    [InlineData("clock_gettime")]
+    [InlineData("gettimeofday")]
+    [InlineData("time")]
+    [InlineData("getcpu")]
+    [InlineData("clock_getres")]
+    public void vDSO_calls_are_allowed_though_never_recorded(string name)
+    {
+        var g = Generate(Sample, new DiagnosticBag());
+        Assert.Equal(SourceKind.Vdso, g.Allowed[name][0].Kind);
+        Assert.Contains(g.Profile.Syscalls, r => r.Action == SeccompAction.Allow && r.Names.Contains(name));
+    }
+
+    [Fact]
+    public void Syscalls_newer_than_anything_allowed_return_ENOSYS_and_older_ones_EPERM()
+    {
+        var g = Generate(Sample, new DiagnosticBag());
+        var enosys = g.Profile.Syscalls.Single(r => r.ErrnoRet == 38);
+        Assert.Equal(SeccompAction.Errno, enosys.Action);
+        // faccessat2 (439) is the newest the runtime base allows: clone3 (435) is listed anyway, newer ones too.
+        Assert.Contains("clone3", enosys.Names);
+        Assert.Contains("epoll_pwait2", enosys.Names);
+        Assert.Contains("futex_waitv", enosys.Names);
+        Assert.DoesNotContain("ptrace", enosys.Names);
+        Assert.DoesNotContain("faccessat2", enosys.Names);
+    }
+
+    [Fact]
+    public void Io_uring_is_left_out_with_a_warning_unless_asked_for()
+    {
+        var r = Sample with { Syscalls = [.. Sample.Syscalls, new SyscallObservation(SeccompArch.X86_64, 425, "io_uring_setup", 1, Ptrace)] };
+        var bag = new DiagnosticBag();
+        var g = Generate(r, bag);
+        Assert.False(g.Allowed.ContainsKey("io_uring_setup"));
+        Assert.Contains("io_uring_setup", g.LeftOut);
+        Assert.Contains(bag.Items, d => d.Id == DiagnosticId.IoUringDenied);
+        Assert.DoesNotContain(g.Profile.Syscalls, rule => rule.Names.Contains("io_uring_setup"));
+
+        var allowed = SeccompGenerator.Generate(new GenerationRequest { Recordings = [new("t", r)], AllowIoUring = true }, new DiagnosticBag());
+        Assert.True(allowed.Allowed.ContainsKey("io_uring_setup"));
+    }
+
+    [Fact]
+    public void An_arm64_target_gets_the_names_aarch64_has_and_each_translation_is_listed()
+    {
+        var r = Sample with { Syscalls = [.. Sample.Syscalls, new SyscallObservation(SeccompArch.X86_64, 2, "open", 3, Ptrace), new SyscallObservation(SeccompArch.X86_64, 57, "fork", 1, Ptrace)] };
+        var g = Generate(r, new DiagnosticBag(), SeccompArch.Aarch64);
+        Assert.Equal([SeccompArch.Aarch64, SeccompArch.Arm], g.Profile.Architectures);
+        Assert.Contains(g.Translations, t => t.From == "open" && t.Target == SeccompArch.Aarch64 && t.To.Contains("openat"));
+        Assert.Contains(g.Translations, t => t.From == "fork" && t.To.Contains("clone"));
+        var names = g.Profile.Syscalls.Where(x => x.Action == SeccompAction.Allow).SelectMany(x => x.Names).ToList();
+        Assert.All(names, n => Assert.True(ArchTranslation.ExistsOnFamily(n, SeccompArch.Aarch64), n));
+        Assert.Contains("openat", names);
+    }
+
+    [Fact]
+    public void Denied_syscalls_fall_to_the_default_action()
+    {
+        var g = SeccompGenerator.Generate(new GenerationRequest { Recordings = [new("t", Sample)], Deny = ["uname"] }, new DiagnosticBag());
+        Assert.DoesNotContain(g.Profile.Syscalls, r => r.Names.Contains("uname"));
+        Assert.Contains("uname", g.LeftOut);
     }
 
     [Fact]

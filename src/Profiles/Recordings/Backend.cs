@@ -1,4 +1,4 @@
-namespace Portcullis.Recorder.Observations;
+namespace Portcullis.Profiles.Recordings;
 
 public enum Backend
 {

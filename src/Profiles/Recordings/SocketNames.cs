@@ -1,4 +1,4 @@
-namespace Portcullis.Recorder.Observations;
+namespace Portcullis.Profiles.Recordings;
 
 /// <summary>Names of the socket families and types seen in practice (linux/socket.h, linux/net.h).</summary>
 public static class SocketNames

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace Portcullis.Recorder.Generation;
+namespace Portcullis.Profiles.Generation;
 
 /// <summary>
 /// Turns recorded paths into AppArmor globs that also match the next run: /proc/&lt;pid&gt; → /proc/@{pid},

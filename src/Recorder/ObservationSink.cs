@@ -1,7 +1,8 @@
+using Portcullis.Profiles.Recordings;
 using Portcullis.Profiles.Seccomp;
 using Portcullis.Profiles.Syscalls;
 
-namespace Portcullis.Recorder.Observations;
+namespace Portcullis.Recorder;
 
 /// <summary>Collects observations during one recording (single-threaded: the tracer thread) and builds the <see cref="Recording"/>.</summary>
 internal sealed class ObservationSink(Backend backend)
