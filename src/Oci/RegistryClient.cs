@@ -14,6 +14,8 @@ namespace Portcullis.Oci;
 /// </summary>
 public sealed class RegistryClient(RegistryOptions? options = null, HttpMessageHandler? handler = null) : IDisposable
 {
+    private const int MaxErrorBodyBytes = 64 * 1024;
+
     private readonly RegistryOptions _options = options ?? new RegistryOptions();
     private readonly RegistryTransport _transport = new(options ?? new RegistryOptions(), handler);
 
@@ -275,8 +277,9 @@ public sealed class RegistryClient(RegistryOptions? options = null, HttpMessageH
         string? code = null, message = null;
         try
         {
-            var body = await response.Content.ReadAsByteArrayAsync(cancel).ConfigureAwait(false);
-            if (body.Length is > 0 and < 65536)
+            // An error body is only worth its first error; a huge or endless one is not read.
+            var body = await BodyReader.ReadAsync(response, MaxErrorBodyBytes, TimeSpan.FromSeconds(5), registry, null, cancel).ConfigureAwait(false);
+            if (body.Length > 0)
             {
                 using var json = JsonDocument.Parse(body);
                 if (json.RootElement.TryGetProperty("errors", out var errors) && errors.GetArrayLength() > 0)
@@ -286,7 +289,7 @@ public sealed class RegistryClient(RegistryOptions? options = null, HttpMessageH
                 }
             }
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or OciException or InvalidOperationException)
         {
         }
         var where = repository is null ? registry : $"{registry}/{repository}";
@@ -294,42 +297,16 @@ public sealed class RegistryClient(RegistryOptions? options = null, HttpMessageH
         throw new OciException($"{where}: {what}: HTTP {(int)response.StatusCode}{detail}", response.StatusCode, code);
     }
 
-    private static async Task<byte[]> ReadCappedAsync(HttpResponseMessage response, long maxBytes, string where, CancellationToken cancel)
-    {
-        if (response.Content.Headers.ContentLength is { } length && length > maxBytes)
-            throw new OciException($"{where}: {length} bytes is more than the {maxBytes} accepted");
-        await using var stream = await response.Content.ReadAsStreamAsync(cancel).ConfigureAwait(false);
-        using var buffer = new MemoryStream();
-        var chunk = new byte[81920];
-        int n;
-        while ((n = await stream.ReadAsync(chunk, cancel).ConfigureAwait(false)) > 0)
-        {
-            buffer.Write(chunk, 0, n);
-            if (buffer.Length > maxBytes)
-                throw new OciException($"{where}: more than the {maxBytes} bytes accepted");
-        }
-        return buffer.ToArray();
-    }
+    private Task<byte[]> ReadCappedAsync(HttpResponseMessage response, long maxBytes, string where, CancellationToken cancel) =>
+        BodyReader.ReadAsync(response, maxBytes, _options.RequestTimeout, where, null, cancel);
 
     // Hashes while reading, so a wrong or oversized body is refused as soon as it shows, not after buffering it all.
-    private static async Task<byte[]> ReadVerifiedAsync(HttpResponseMessage response, Digest digest, long maxBytes, string where, CancellationToken cancel)
+    private async Task<byte[]> ReadVerifiedAsync(HttpResponseMessage response, Digest digest, long maxBytes, string where, CancellationToken cancel)
     {
-        if (response.Content.Headers.ContentLength is { } length && length > maxBytes)
-            throw new OciException($"{where}: {length} bytes is more than the {maxBytes} accepted");
         using var hash = digest.NewHash();
-        await using var stream = await response.Content.ReadAsStreamAsync(cancel).ConfigureAwait(false);
-        using var buffer = new MemoryStream();
-        var chunk = new byte[81920];
-        int n;
-        while ((n = await stream.ReadAsync(chunk, cancel).ConfigureAwait(false)) > 0)
-        {
-            if (buffer.Length + n > maxBytes)
-                throw new OciException($"{where}: more than the {maxBytes} bytes accepted");
-            hash.AppendData(chunk, 0, n);
-            buffer.Write(chunk, 0, n);
-        }
+        var bytes = await BodyReader.ReadAsync(response, maxBytes, _options.RequestTimeout, where, hash, cancel).ConfigureAwait(false);
         return Convert.ToHexStringLower(hash.GetHashAndReset()) == digest.Hex
-            ? buffer.ToArray()
+            ? bytes
             : throw new OciException($"{where}: the content does not match its digest");
     }
 

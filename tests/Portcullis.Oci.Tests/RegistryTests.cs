@@ -130,10 +130,10 @@ public sealed class RegistryTests : IDisposable
         var image = Image("shop/interop");
         await TestImages.PushImageAsync(_client, image);
         var pushed = await new ProfileArtifacts(_client).PushAsync(image, ProfileKind.Seccomp, System.Text.Encoding.UTF8.GetBytes(Seccomp), Annotations("2026-11-23T10:00:00.000Z"), TestContext.Current.CancellationToken);
-        var (code, raw) = Requires.Run(skopeo, "inspect", "--raw", "--tls-verify=false", $"docker://{_registry.Host}/shop/interop@{pushed[0].Digest}");
+        var (code, raw) = Requires.Run(skopeo, "inspect", "--raw", "--tls-verify=false", $"docker://{_registry.Host}/shop/interop@{pushed[0].Artifact.Digest}");
         Assert.True(code == 0, raw);
         Assert.Contains(ProfileArtifactFormat.SeccompType, raw, StringComparison.Ordinal);
-        Assert.Equal(pushed[0].Digest, Digest.Sha256(System.Text.Encoding.UTF8.GetBytes(raw.TrimEnd('\n'))));
+        Assert.Equal(pushed[0].Artifact.Digest, Digest.Sha256(System.Text.Encoding.UTF8.GetBytes(raw.TrimEnd('\n'))));
     }
 
     [Fact]

@@ -43,7 +43,7 @@ public sealed class SdkInteropTests
             var pushed = Assert.Single(await artifacts.PushAsync(image, ProfileKind.Seccomp, profile, new Dictionary<string, string>(), TestContext.Current.CancellationToken));
             var pulled = await artifacts.PullAsync(image, ProfileKind.Seccomp, null, TestContext.Current.CancellationToken);
             Assert.Equal(profile, pulled.Content);
-            Assert.Equal(pushed.Digest, pulled.Artifact.Digest);
+            Assert.Equal(pushed.Artifact.Digest, pulled.Artifact.Digest);
             Assert.Equal((await client.GetManifestAsync(image, TestContext.Current.CancellationToken)).Digest, pulled.Subject.Digest);
         }
         finally

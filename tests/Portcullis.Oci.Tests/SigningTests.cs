@@ -17,28 +17,28 @@ public sealed class SigningTests : IDisposable
         _registry.Dispose();
     }
 
-    private async Task<(ImageReference Image, Oci.Model.Descriptor Artifact)> AttachAsync(string name)
+    private async Task<(ImageReference Image, Oci.Model.Descriptor Artifact, Digest Subject)> AttachAsync(string name, string tag = "v1")
     {
-        var image = ImageReference.Parse($"{_registry.Host}/{name}:v1");
+        var image = ImageReference.Parse($"{_registry.Host}/{name}:{tag}");
         await TestImages.PushImageAsync(_client, image);
-        var artifact = Assert.Single(await new ProfileArtifacts(_client).PushAsync(image, ProfileKind.Seccomp, """{"defaultAction":"SCMP_ACT_ERRNO"}"""u8.ToArray(), new Dictionary<string, string>(), TestContext.Current.CancellationToken));
-        return (image, artifact);
+        var (subject, artifact) = Assert.Single(await new ProfileArtifacts(_client).PushAsync(image, ProfileKind.Seccomp, """{"defaultAction":"SCMP_ACT_ERRNO"}"""u8.ToArray(), new Dictionary<string, string>(), TestContext.Current.CancellationToken));
+        return (image, artifact, subject.Digest);
     }
 
     [Fact]
     public async Task A_signature_verifies_with_its_key_and_not_with_another()
     {
-        var (image, artifact) = await AttachAsync("signed/app");
+        var (image, artifact, subject) = await AttachAsync("signed/app");
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         using var other = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var signer = new ArtifactSigner(_client);
         Assert.False(await signer.IsSignedAsync(image, artifact, TestContext.Current.CancellationToken));
-        await signer.SignAsync(image, artifact, key, TestContext.Current.CancellationToken);
+        await signer.SignAsync(image, artifact, subject, key, TestContext.Current.CancellationToken);
 
         Assert.True(await signer.IsSignedAsync(image, artifact, TestContext.Current.CancellationToken));
-        Assert.True(await signer.VerifyAsync(image, artifact, [key], TestContext.Current.CancellationToken));
-        Assert.True(await signer.VerifyAsync(image, artifact, [other, key], TestContext.Current.CancellationToken));
-        Assert.False(await signer.VerifyAsync(image, artifact, [other], TestContext.Current.CancellationToken));
+        Assert.True(await signer.VerifyAsync(image, artifact, subject, [key], TestContext.Current.CancellationToken));
+        Assert.True(await signer.VerifyAsync(image, artifact, subject, [other, key], TestContext.Current.CancellationToken));
+        Assert.False(await signer.VerifyAsync(image, artifact, subject, [other], TestContext.Current.CancellationToken));
 
         // The signature is a referrer of the artifact, not of the image: the image's profiles are unchanged.
         Assert.Single(await new ProfileArtifacts(_client).DiscoverAsync(image, null, TestContext.Current.CancellationToken));
@@ -47,13 +47,38 @@ public sealed class SigningTests : IDisposable
     [Fact]
     public async Task A_signature_for_another_artifact_does_not_verify_this_one()
     {
-        var (image, first) = await AttachAsync("swap/app");
-        var second = Assert.Single(await new ProfileArtifacts(_client).PushAsync(image, ProfileKind.Seccomp, """{"defaultAction":"SCMP_ACT_KILL"}"""u8.ToArray(), new Dictionary<string, string>(), TestContext.Current.CancellationToken));
+        var (image, first, subject) = await AttachAsync("swap/app");
+        var (_, second) = Assert.Single(await new ProfileArtifacts(_client).PushAsync(image, ProfileKind.Seccomp, """{"defaultAction":"SCMP_ACT_KILL"}"""u8.ToArray(), new Dictionary<string, string>(), TestContext.Current.CancellationToken));
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var signature = await new ArtifactSigner(_client).SignAsync(image, first, key, TestContext.Current.CancellationToken);
+        var signature = await new ArtifactSigner(_client).SignAsync(image, first, subject, key, TestContext.Current.CancellationToken);
         // Graft the first artifact's signature onto the second one's referrers.
         await _client.AddToReferrersTagAsync(image, second.Digest, signature, TestContext.Current.CancellationToken);
-        Assert.False(await new ArtifactSigner(_client).VerifyAsync(image, second, [key], TestContext.Current.CancellationToken));
+        Assert.False(await new ArtifactSigner(_client).VerifyAsync(image, second, subject, [key], TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task A_signed_profile_of_image_A_does_not_verify_for_image_B_of_the_same_repository()
+    {
+        var (imageA, artifact, subjectA) = await AttachAsync("pair/app", "a");
+        var (imageB, _, subjectB) = await AttachAsync("pair/app", "b");
+        Assert.NotEqual(subjectA, subjectB);
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var signer = new ArtifactSigner(_client);
+        await signer.SignAsync(imageA, artifact, subjectA, key, TestContext.Current.CancellationToken);
+        Assert.True(await signer.VerifyAsync(imageA, artifact, subjectA, [key], TestContext.Current.CancellationToken));
+        // The same artifact (same repository, valid signature) offered as image B's profile.
+        Assert.False(await signer.VerifyAsync(imageB, artifact, subjectB, [key], TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task Pull_refuses_an_artifact_whose_subject_is_another_image()
+    {
+        var (_, artifactA, _) = await AttachAsync("graft/app", "a");
+        var (imageB, _, subjectB) = await AttachAsync("graft/app", "b");
+        // Image A's artifact listed among image B's referrers (what a registry or an attacker with push rights could serve).
+        await _client.AddToReferrersTagAsync(imageB, subjectB, artifactA with { Annotations = new Dictionary<string, string> { [ProfileArtifactFormat.Created] = "2099-01-01T00:00:00.000Z" } }, TestContext.Current.CancellationToken);
+        var e = await Assert.ThrowsAsync<OciException>(() => new ProfileArtifacts(_client).PullAsync(imageB, ProfileKind.Seccomp, null, TestContext.Current.CancellationToken));
+        Assert.Contains("names subject", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]

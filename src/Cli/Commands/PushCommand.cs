@@ -66,10 +66,10 @@ internal static class PushCommand
                 annotations[ProfileArtifactFormat.AllowedSyscalls] = n.ToString(System.Globalization.CultureInfo.InvariantCulture);
             using var key = parse.GetValue(sign) is { } keyPath ? Portcullis.Oci.Signing.ArtifactSigner.LoadKey(keyPath) : null;
             var pushed = await new ProfileArtifacts(client).PushAsync(image, kind, System.Text.Encoding.UTF8.GetBytes(content), annotations, cancel);
-            foreach (var artifact in pushed)
+            foreach (var (subject, artifact) in pushed)
             {
                 if (key is not null)
-                    await new Portcullis.Oci.Signing.ArtifactSigner(client).SignAsync(image, artifact, key, cancel);
+                    await new Portcullis.Oci.Signing.ArtifactSigner(client).SignAsync(image, artifact, subject.Digest, key, cancel);
                 io.Out.WriteLine($"{image.Registry}/{image.Repository}@{artifact.Digest}{(key is null ? "" : " (signed)")}");
             }
             return 0;

@@ -12,9 +12,9 @@ public sealed class ProfileArtifacts(RegistryClient client)
 
     /// <summary>
     /// Attaches <paramref name="profile"/> to <paramref name="image"/>: to the image manifest, or to every
-    /// platform manifest of an index. Returns the artifact manifests pushed.
+    /// platform manifest of an index. Returns each artifact manifest pushed with the image manifest it refers to.
     /// </summary>
-    public async Task<IReadOnlyList<Descriptor>> PushAsync(ImageReference image, ProfileKind kind, byte[] profile, IReadOnlyDictionary<string, string> annotations, CancellationToken cancel = default)
+    public async Task<IReadOnlyList<(Descriptor Subject, Descriptor Artifact)>> PushAsync(ImageReference image, ProfileKind kind, byte[] profile, IReadOnlyDictionary<string, string> annotations, CancellationToken cancel = default)
     {
         if (profile.Length > ProfileArtifactFormat.MaxProfileBytes)
             throw new OciException($"the profile is {profile.Length} bytes; artifacts hold at most {ProfileArtifactFormat.MaxProfileBytes}");
@@ -24,7 +24,7 @@ public sealed class ProfileArtifacts(RegistryClient client)
 
         var config = await client.PushBlobAsync(image, EmptyConfig, artifactType, cancel).ConfigureAwait(false);
         var layer = await client.PushBlobAsync(image, profile, ProfileArtifactFormat.LayerMediaType, cancel).ConfigureAwait(false);
-        var pushed = new List<Descriptor>();
+        var pushed = new List<(Descriptor, Descriptor)>();
         foreach (var subject in subjects)
         {
             var all = new Dictionary<string, string>(annotations, StringComparer.Ordinal)
@@ -47,7 +47,7 @@ public sealed class ProfileArtifacts(RegistryClient client)
             var descriptor = new Descriptor(MediaTypes.OciManifest, digest, bytes.Length) { ArtifactType = artifactType, Annotations = all };
             if (!subjectAccepted)
                 await client.AddToReferrersTagAsync(image, subject.Digest, descriptor, cancel).ConfigureAwait(false);
-            pushed.Add(descriptor);
+            pushed.Add((subject, descriptor));
         }
         return pushed;
     }
@@ -80,9 +80,13 @@ public sealed class ProfileArtifacts(RegistryClient client)
         var configType = json["config"]?["mediaType"]?.GetValue<string>();
         if (manifest.MediaType != MediaTypes.OciManifest || configType != expected)
             throw new OciException($"{image}: artifact {artifact.Digest} has media type {manifest.MediaType} / config {configType}, expected {expected}");
+        if (json["subject"]?["digest"]?.GetValue<string>() != subject.Digest.ToString())
+            throw new OciException($"{image}: artifact {artifact.Digest} names subject {json["subject"]?["digest"]?.GetValue<string>() ?? "(none)"}, not the image manifest {subject.Digest}");
         if (json["layers"] is not JsonArray { Count: 1 } layers)
             throw new OciException($"{image}: artifact {artifact.Digest} must have exactly one layer");
         var layer = Descriptor.FromJson(layers[0]!, artifact.Digest.ToString());
+        if (layer.MediaType != ProfileArtifactFormat.LayerMediaType)
+            throw new OciException($"{image}: the layer of artifact {artifact.Digest} has media type {layer.MediaType}, expected {ProfileArtifactFormat.LayerMediaType}");
         if (layer.Size > ProfileArtifactFormat.MaxProfileBytes)
             throw new OciException($"{image}: the profile in {artifact.Digest} is {layer.Size} bytes; at most {ProfileArtifactFormat.MaxProfileBytes} are accepted");
         var content = await client.PullBlobAsync(image, layer.Digest, ProfileArtifactFormat.MaxProfileBytes, cancel).ConfigureAwait(false);

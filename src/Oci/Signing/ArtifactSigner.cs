@@ -32,10 +32,11 @@ public sealed class ArtifactSigner(RegistryClient client)
         return key;
     }
 
-    public async Task<Descriptor> SignAsync(ImageReference repo, Descriptor artifact, ECDsa key, CancellationToken cancel = default)
+    /// <summary>Signs <paramref name="artifact"/>, a profile attached to the image manifest <paramref name="subject"/>.</summary>
+    public async Task<Descriptor> SignAsync(ImageReference repo, Descriptor artifact, Digest subject, ECDsa key, CancellationToken cancel = default)
     {
         var payload = new SimpleSigningPayload($"{repo.Registry}/{repo.Repository}", artifact.Digest.ToString(),
-            "portcullis " + typeof(ArtifactSigner).Assembly.GetName().Version?.ToString(3), DateTimeOffset.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture)).ToBytes();
+            "portcullis " + typeof(ArtifactSigner).Assembly.GetName().Version?.ToString(3), DateTimeOffset.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture), subject.ToString()).ToBytes();
         var signature = key.SignData(payload, HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence);
 
         var config = await client.PushBlobAsync(repo, EmptyConfig, MediaTypes.OciEmptyConfig, cancel).ConfigureAwait(false);
@@ -60,8 +61,8 @@ public sealed class ArtifactSigner(RegistryClient client)
     public async Task<bool> IsSignedAsync(ImageReference repo, Descriptor artifact, CancellationToken cancel = default) =>
         (await client.ListReferrersAsync(repo, artifact.Digest, SignatureFormat.ArtifactType, cancel).ConfigureAwait(false)).Count > 0;
 
-    /// <summary>True when some signature of <paramref name="artifact"/> verifies with one of <paramref name="keys"/> and names this repository and digest.</summary>
-    public async Task<bool> VerifyAsync(ImageReference repo, Descriptor artifact, IReadOnlyList<ECDsa> keys, CancellationToken cancel = default)
+    /// <summary>True when some signature of <paramref name="artifact"/> verifies with one of <paramref name="keys"/> and names this repository, digest and image manifest.</summary>
+    public async Task<bool> VerifyAsync(ImageReference repo, Descriptor artifact, Digest subject, IReadOnlyList<ECDsa> keys, CancellationToken cancel = default)
     {
         foreach (var signature in await client.ListReferrersAsync(repo, artifact.Digest, SignatureFormat.ArtifactType, cancel).ConfigureAwait(false))
         {
@@ -75,7 +76,8 @@ public sealed class ArtifactSigner(RegistryClient client)
             var payload = await client.PullBlobAsync(repo, layer.Digest, SignatureFormat.MaxPayloadBytes, cancel).ConfigureAwait(false);
             if (SimpleSigningPayload.TryParse(payload) is not { } statement
                 || statement.ManifestDigest != artifact.Digest.ToString()
-                || statement.DockerReference != $"{repo.Registry}/{repo.Repository}")
+                || statement.DockerReference != $"{repo.Registry}/{repo.Repository}"
+                || statement.Subject != subject.ToString())
                 continue;
             byte[] signatureBytes;
             try

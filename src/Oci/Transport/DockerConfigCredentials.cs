@@ -5,10 +5,11 @@ using System.Text.Json;
 namespace Portcullis.Oci.Transport;
 
 /// <summary>
-/// Credentials as docker and podman find them: PORTCULLIS_REGISTRY_USERNAME / PORTCULLIS_REGISTRY_PASSWORD
-/// first, then $DOCKER_CONFIG/config.json (or ~/.docker/config.json): credHelpers for the registry, else
-/// credsStore, through `docker-credential-NAME get`; else `auths` (base64 "auth", or username/password,
-/// or identitytoken).
+/// Credentials as docker, podman and the .NET SDK find them: PORTCULLIS_REGISTRY_USERNAME /
+/// PORTCULLIS_REGISTRY_PASSWORD, for the one registry PORTCULLIS_REGISTRY names and no other; then the
+/// first of $REGISTRY_AUTH_FILE, $XDG_RUNTIME_DIR/containers/auth.json, $DOCKER_CONFIG/config.json (or
+/// ~/.docker/config.json) that exists: credHelpers for the registry, else `auths` (base64 "auth", or
+/// username/password, or identitytoken), else credsStore, through `docker-credential-NAME get`.
 /// </summary>
 public sealed class DockerConfigCredentials(string? configPath)
 {
@@ -17,11 +18,11 @@ public sealed class DockerConfigCredentials(string? configPath)
     public RegistryCredentials? Find(string registry)
     {
         if (Environment.GetEnvironmentVariable("PORTCULLIS_REGISTRY_USERNAME") is { Length: > 0 } user
-            && Environment.GetEnvironmentVariable("PORTCULLIS_REGISTRY_PASSWORD") is { } password)
+            && Environment.GetEnvironmentVariable("PORTCULLIS_REGISTRY_PASSWORD") is { } password
+            && string.Equals(Environment.GetEnvironmentVariable("PORTCULLIS_REGISTRY"), registry, StringComparison.OrdinalIgnoreCase))
             return new RegistryCredentials(user, password);
 
-        var path = configPath ?? Path.Combine(Environment.GetEnvironmentVariable("DOCKER_CONFIG") ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".docker"), "config.json");
-        if (!File.Exists(path))
+        if ((configPath is not null ? [configPath] : ConfigFiles()).FirstOrDefault(File.Exists) is not { } path)
             return null;
         JsonDocument config;
         try
@@ -56,6 +57,15 @@ public sealed class DockerConfigCredentials(string? configPath)
                 return FromHelper(storeName, registry);
         }
         return null;
+    }
+
+    private static IEnumerable<string> ConfigFiles()
+    {
+        if (Environment.GetEnvironmentVariable("REGISTRY_AUTH_FILE") is { Length: > 0 } authFile)
+            yield return authFile;
+        if (Environment.GetEnvironmentVariable("XDG_RUNTIME_DIR") is { Length: > 0 } runtime)
+            yield return Path.Combine(runtime, "containers", "auth.json");
+        yield return Path.Combine(Environment.GetEnvironmentVariable("DOCKER_CONFIG") ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".docker"), "config.json");
     }
 
     // docker.io's credentials are stored under its legacy index URL.

@@ -13,6 +13,8 @@ namespace Portcullis.Oci.Transport;
 /// </summary>
 internal sealed class RegistryTransport : IDisposable
 {
+    private const long MaxTokenResponseBytes = 1024 * 1024;
+
     private readonly HttpClient _http;
     private readonly RegistryOptions _options;
     private readonly ConcurrentDictionary<string, AuthChallenge> _challenges = new(StringComparer.OrdinalIgnoreCase);
@@ -32,23 +34,35 @@ internal sealed class RegistryTransport : IDisposable
     public Uri Url(string registry, string path) =>
         new($"{(_options.IsInsecure(registry) ? "http" : "https")}://{(registry == References.ImageReference.DockerHub ? "registry-1.docker.io" : registry)}/v2/{path}");
 
+    /// <summary>The origin (scheme://host:port) of a registry's API; credentials and tokens belong to it alone.</summary>
+    public Uri Origin(string registry) => new(Url(registry, "").GetLeftPart(UriPartial.Authority));
+
+    /// <summary>
+    /// Sends a request built for <paramref name="url"/>. Credentials go only to the registry's own origin; a URL
+    /// the registry hands out elsewhere (a Link page, an upload Location, a redirect) is requested without
+    /// them, and never over plain HTTP when the registry speaks HTTPS.
+    /// </summary>
     public async Task<HttpResponseMessage> SendAsync(string registry, string? repository, string actions, Func<Uri, HttpRequestMessage> build, Uri url, CancellationToken cancel)
     {
         var scope = repository is null ? null : $"repository:{repository}:{actions}";
+        var origin = Origin(registry);
+        if (RegistryOrigin.IsDowngrade(origin, url))
+            throw new OciException($"{registry}: refusing {url.GetLeftPart(UriPartial.Authority)}: the registry speaks HTTPS and the URL it gave is plain HTTP");
+        var home = RegistryOrigin.Same(origin, url);
         var authRetried = false;
         for (var attempt = 1; ; attempt++)
         {
             using var request = build(url);
-            await AuthorizeAsync(request, registry, scope, cancel).ConfigureAwait(false);
+            if (home)
+                await AuthorizeAsync(request, registry, scope, cancel).ConfigureAwait(false);
             HttpResponseMessage response;
             try
             {
                 response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancel).ConfigureAwait(false);
             }
-            catch (HttpRequestException e) when (attempt < _options.MaxAttempts)
+            catch (HttpRequestException) when (attempt < _options.MaxAttempts)
             {
                 await Task.Delay(Backoff(attempt, null), cancel).ConfigureAwait(false);
-                _ = e;
                 continue;
             }
             catch (HttpRequestException e)
@@ -60,7 +74,7 @@ internal sealed class RegistryTransport : IDisposable
                 throw new OciException($"{registry}: no answer within {_options.RequestTimeout.TotalSeconds:0.###} s", e);
             }
 
-            if (response.StatusCode == HttpStatusCode.Unauthorized && !authRetried && AuthChallenge.From(response) is { } challenge)
+            if (home && response.StatusCode == HttpStatusCode.Unauthorized && !authRetried && AuthChallenge.From(response) is { } challenge)
             {
                 response.Dispose();
                 _challenges[registry] = challenge;
@@ -87,16 +101,20 @@ internal sealed class RegistryTransport : IDisposable
         }
     }
 
-    // Storage back ends redirect blob downloads to pre-signed URLs: the credentials stay home.
+    // Storage back ends redirect blob downloads to pre-signed URLs: the credentials stay home, and HTTPS is never left for HTTP.
     private async Task<HttpResponseMessage> FollowRedirectAsync(HttpMethod method, Uri target, Uri origin, CancellationToken cancel)
     {
+        var from = origin;
         for (var hops = 0; hops < 5; hops++)
         {
+            if (RegistryOrigin.IsDowngrade(from, target))
+                throw new OciException($"{origin.Authority}: refusing a redirect from HTTPS to plain HTTP ({target.GetLeftPart(UriPartial.Authority)})");
             using var request = new HttpRequestMessage(method, target);
             var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancel).ConfigureAwait(false);
             if ((int)response.StatusCode is not (301 or 302 or 303 or 307 or 308) || response.Headers.Location is not { } next)
                 return response;
             response.Dispose();
+            from = target;
             target = next.IsAbsoluteUri ? next : new Uri(target, next);
         }
         throw new OciException($"{origin.Authority}: too many redirects");
@@ -132,19 +150,32 @@ internal sealed class RegistryTransport : IDisposable
             query.Add("scope=" + Uri.EscapeDataString(scope));
         var tokenUrl = new UriBuilder(realmUri) { Query = string.Join('&', query) }.Uri;
 
+        var registryOrigin = Origin(registry);
         using var request = new HttpRequestMessage(HttpMethod.Get, tokenUrl);
         if (_options.Credentials(registry) is { } credentials)
         {
-            if (tokenUrl.Scheme != Uri.UriSchemeHttps && !_options.IsInsecure(tokenUrl.Authority))
+            if (tokenUrl.Scheme != Uri.UriSchemeHttps && !(RegistryOrigin.Same(tokenUrl, registryOrigin) || _options.IsInsecure(tokenUrl.Authority)))
                 throw new OciException($"{registry}: refusing to send credentials to the token realm {tokenUrl.GetLeftPart(UriPartial.Authority)} over plain HTTP");
+            if (RegistryOrigin.IsInternal(tokenUrl) && !RegistryOrigin.IsInternal(registryOrigin))
+                throw new OciException($"{registry}: refusing to send credentials to the token realm {tokenUrl.GetLeftPart(UriPartial.Authority)}, an internal address the registry is not on");
             request.Headers.Authorization = AuthChallenge.Basic(credentials);
         }
-        using var response = await _http.SendAsync(request, cancel).ConfigureAwait(false);
+        using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancel).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
             throw new OciException($"{registry}: the token service {tokenUrl.GetLeftPart(UriPartial.Path)} answered HTTP {(int)response.StatusCode} for scope '{scope}'", response.StatusCode, null);
-        using var json = JsonDocument.Parse(await response.Content.ReadAsByteArrayAsync(cancel).ConfigureAwait(false));
+        var body = await BodyReader.ReadAsync(response, MaxTokenResponseBytes, _options.RequestTimeout, $"{registry}: token service", null, cancel).ConfigureAwait(false);
+        JsonDocument json;
+        try
+        {
+            json = JsonDocument.Parse(body);
+        }
+        catch (JsonException)
+        {
+            throw new OciException($"{registry}: the token service answered something that is not JSON");
+        }
+        using var parsed = json;
         var root = json.RootElement;
-        var token = root.TryGetProperty("token", out var t) ? t.GetString() : root.TryGetProperty("access_token", out var a) ? a.GetString() : null;
+        var token = root.ValueKind != JsonValueKind.Object ? null : root.TryGetProperty("token", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : root.TryGetProperty("access_token", out var a) && a.ValueKind == JsonValueKind.String ? a.GetString() : null;
         if (string.IsNullOrEmpty(token))
             throw new OciException($"{registry}: the token service answered without a token");
         var lifetime = root.TryGetProperty("expires_in", out var e) && e.TryGetInt32(out var seconds) ? seconds : 60;
