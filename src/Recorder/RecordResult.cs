@@ -9,4 +9,7 @@ namespace Portcullis.Recorder;
 public sealed record RecordResult(int ExitCode, Recording Recording, Backend Backend, string? FallbackReason)
 {
     public IReadOnlyList<string> Notes { get; init; } = [];
+
+    /// <summary>What may make the recording differ from the command's real behaviour (PCL5006, PCL5007).</summary>
+    public IReadOnlyList<Profiles.Diagnostics.Diagnostic> Warnings { get; init; } = [];
 }

@@ -26,6 +26,11 @@ public static class Recorder
             {
                 fallback = e.Message;
             }
+            catch (Exception e) when (request.Backend == BackendChoice.Auto && e is EntryPointNotFoundException or DllNotFoundException or PlatformNotSupportedException)
+            {
+                // A libc without an entry point the eBPF backend needs: ptrace may still work.
+                fallback = $"the eBPF backend cannot run on this system ({e.Message})";
+            }
             catch (Ebpf.EbpfUnavailableException e)
             {
                 throw new RecorderException("the eBPF backend cannot run here: " + e.Message);
@@ -33,9 +38,11 @@ public static class Recorder
         }
 
         var outcome = await PtraceSession.RunAsync(launcher, request.ToLaunch(LaunchMode.Ptrace), complain: false, request.Progress, cancel).ConfigureAwait(false);
-        return new RecordResult(outcome.ExitCode, outcome.Sink.Build(request.CommandLine, outcome.ExitCode), Backend.Ptrace, fallback)
+        var recording = outcome.Sink.Build(request.CommandLine, outcome.ExitCode);
+        return new RecordResult(outcome.ExitCode, recording, Backend.Ptrace, fallback)
         {
             Notes = ["capabilities are not recorded by the ptrace backend (the eBPF backend records them through the BPF LSM)"],
+            Warnings = RecordingWarnings.For(outcome.LeftRunning, recording.Executables),
         };
     }
 }

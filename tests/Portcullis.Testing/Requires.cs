@@ -25,6 +25,16 @@ public static class Requires
         return "";
     }
 
+    /// <summary>Root (CI runs as root; elsewhere the test is skipped with the reason).</summary>
+    public static void Root()
+    {
+        if (Environment.UserName == "root")
+            return;
+        if (Environment.GetEnvironmentVariable("CI") == "true")
+            Assert.Fail("this test needs root, and CI runs as root");
+        Assert.Skip("this test needs root");
+    }
+
     public static (int ExitCode, string Output) Run(string file, params string[] args) => RunWithInput(null, file, args);
 
     /// <summary>Runs a program to its end and returns its exit code with stdout and stderr joined.</summary>

@@ -42,6 +42,7 @@ internal static class RecordCommand
             if (result.FallbackReason is { } why)
                 bag.Add(Diagnostic.Info(DiagnosticId.RecorderFallback, "recording with ptrace: " + why));
             bag.AddRange(result.Notes.Select(note => Diagnostic.Info(DiagnosticId.RecordingIncomplete, note)));
+            bag.AddRange(result.Warnings);
             AtomicFile.Write(parse.GetValue(output)!, RecordingJson.Write(result.Recording));
             if (parse.GetValue(seccomp) is { } seccompPath)
                 AtomicFile.Write(seccompPath, System.Text.Encoding.UTF8.GetBytes(ProfileRendering.OciJson(SeccompGenerator.Generate(new GenerationRequest { Recordings = [new LabeledRecording(string.Join(' ', target), result.Recording)] }, bag).Profile)));

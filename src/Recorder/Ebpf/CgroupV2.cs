@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using Portcullis.Recorder.Native;
 
 namespace Portcullis.Recorder.Ebpf;
@@ -8,7 +7,7 @@ namespace Portcullis.Recorder.Ebpf;
 /// /sys/fs/cgroup or, on a hybrid layout, /sys/fs/cgroup/unified). Its id, which bpf_get_current_cgroup_id
 /// returns, is the inode number of its directory. Disposing kills what is left in it and removes it.
 /// </summary>
-internal sealed partial class CgroupV2 : IDisposable
+internal sealed class CgroupV2 : IDisposable
 {
     private CgroupV2(string path, ulong id)
     {
@@ -49,6 +48,19 @@ internal sealed partial class CgroupV2 : IDisposable
         return new CgroupV2(path, Inode(path));
     }
 
+    /// <summary>Processes still in the cgroup (after the command exited: what it left running).</summary>
+    public int ProcessCount()
+    {
+        try
+        {
+            return File.ReadAllText(Procs).Split('\n', StringSplitOptions.RemoveEmptyEntries).Length;
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
+    }
+
     public void Dispose()
     {
         for (var attempt = 0; attempt < 200; attempt++)
@@ -80,15 +92,20 @@ internal sealed partial class CgroupV2 : IDisposable
         }
     }
 
+    // statx(2) through syscall(2): glibc before 2.28 has no statx wrapper, and a "stat" export exists only from 2.33.
     private static unsafe ulong Inode(string path)
     {
-        // struct stat on x86_64 and the generic layout (arm64): st_dev (8 bytes), then st_ino (8 bytes).
+        const long SysStatx = 332;
+        const long AtFdcwd = -100;
+        const long StatxIno = 0x100;
         var buffer = stackalloc byte[256];
-        if (Stat(path, buffer) != 0)
-            throw new RecorderException($"cannot stat {path}: {Libc.Describe(Libc.Errno)}");
-        return *(ulong*)(buffer + 8);
+        var name = System.Text.Encoding.UTF8.GetBytes(path + "\0");
+        fixed (byte* p = name)
+        {
+            if (Libc.syscall(SysStatx, AtFdcwd, (long)p, 0, StatxIno, (long)buffer) != 0)
+                throw new RecorderException($"cannot stat {path}: {Libc.Describe(Libc.Errno)}");
+        }
+        // struct statx: mask, blksize (u32 each), attributes (u64), nlink, uid, gid (u32), mode, spare (u16): stx_ino at 32.
+        return *(ulong*)(buffer + 32);
     }
-
-    [LibraryImport("libc", EntryPoint = "stat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    private static unsafe partial int Stat(string path, byte* buffer);
 }

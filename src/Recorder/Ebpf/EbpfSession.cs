@@ -66,6 +66,7 @@ internal static class EbpfSession
 
             var pid = Spawner.Spawn(launcher, request.ToLaunch(LaunchMode.Cgroup) with { CgroupProcs = cgroup.Procs });
             var exitCode = WaitWithProgress(pid, counts, request.Progress, cancel);
+            var leftRunning = cgroup.ProcessCount();
             cgroup.Dispose();
 
             var sink = new ObservationSink(Backend.Ebpf);
@@ -82,7 +83,7 @@ internal static class EbpfSession
             // The execve that started the target happened before the session was armed.
             sink.Syscall(SeccompArch.X86_64, SyscallTable.Number("execve", SeccompArch.X86_64)!.Value);
             request.Progress?.Invoke(sink.TotalSyscalls, sink.DistinctSyscalls);
-            return new RecordResult(exitCode, sink.Build(request.CommandLine, exitCode), Backend.Ebpf, null) { Notes = notes };
+            return new RecordResult(exitCode, sink.Build(request.CommandLine, exitCode), Backend.Ebpf, null) { Notes = notes, Warnings = RecordingWarnings.For(leftRunning, []) };
         }
         finally
         {

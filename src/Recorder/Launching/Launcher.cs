@@ -48,7 +48,6 @@ public static unsafe class Launcher
         {
             case LaunchMode.Ptrace:
                 StopForTracer();
-                SeccompFilter.SetNoNewPrivileges();
                 SeccompFilter.TraceEverySyscall();
                 break;
             case LaunchMode.Cgroup:

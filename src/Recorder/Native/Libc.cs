@@ -82,6 +82,9 @@ internal static unsafe partial class Libc
     [LibraryImport(Lib, SetLastError = true)]
     public static partial int posix_spawn_file_actions_destroy(IntPtr fileActions);
 
+    [LibraryImport(Lib, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial nint getxattr(string path, string name, IntPtr value, nint size);
+
     [LibraryImport(Lib, EntryPoint = "realpath", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial IntPtr RealPathNative(string path, IntPtr resolved);
 

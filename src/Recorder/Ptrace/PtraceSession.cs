@@ -59,6 +59,7 @@ internal sealed unsafe class PtraceSession
         kill(main, SIGCONT);
 
         int? exitCode = null;
+        var leftRunning = 0;
         while (true)
         {
             var tid = waitpid(-1, out var status, __WALL | __WNOTHREAD);
@@ -74,6 +75,7 @@ internal sealed unsafe class PtraceSession
                 if (tid == main)
                 {
                     exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+                    leftRunning = _live.Count(IsProcess);
                     foreach (var left in _live)
                         kill(left, SIGKILL);
                 }
@@ -83,7 +85,21 @@ internal sealed unsafe class PtraceSession
                 OnStop(tid, status);
         }
         _progress?.Invoke(_sink.TotalSyscalls, _sink.DistinctSyscalls);
-        return new TraceOutcome(exitCode ?? 128 + SIGKILL, _sink, _complaints);
+        return new TraceOutcome(exitCode ?? 128 + SIGKILL, _sink, _complaints) { LeftRunning = leftRunning };
+    }
+
+    // A thread group leader (a process), not one of a process's other threads.
+    private static bool IsProcess(int tid)
+    {
+        try
+        {
+            return File.ReadLines($"/proc/{tid}/status").FirstOrDefault(l => l.StartsWith("Tgid:", StringComparison.Ordinal)) is { } line
+                && line["Tgid:".Length..].Trim() == tid.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (IOException)
+        {
+            return false;
+        }
     }
 
     // The launcher stops itself before anything is recorded; if it exits instead, it could not start.

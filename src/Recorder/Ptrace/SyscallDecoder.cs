@@ -127,22 +127,42 @@ internal sealed class SyscallDecoder(ObservationSink sink)
         string full;
         if (path.StartsWith('/'))
         {
-            full = Path.GetFullPath(path);
+            full = AsTracee(Path.GetFullPath(path), pid);
         }
         else
         {
             var baseDir = dirfd == AtFdcwd ? ReadLink($"/proc/{pid}/cwd") : dirfd >= 0 ? ReadLink($"/proc/{pid}/fd/{dirfd}") : null;
             if (baseDir is null)
                 return null;
-            full = Path.GetFullPath(Path.Combine(baseDir, path));
+            full = AsTracee(Path.GetFullPath(Path.Combine(baseDir, path)), pid);
         }
         if (_canonical.TryGetValue(full, out var known))
             return known;
         var canonical = Canonical(full);
-        // Only paths that exist are cached: one that is missing now may be created and then read.
-        if (canonical.Exists)
+        // Only paths that exist are cached: one that is missing now may be created and then read. Nothing under
+        // /proc is: a process's fd links change as it opens and closes files.
+        if (canonical.Exists && !full.StartsWith("/proc/", StringComparison.Ordinal))
             _canonical[full] = canonical;
         return canonical;
+    }
+
+    // Names that mean "this process" mean the tracee, not the recorder that resolves them: /proc/self and
+    // /proc/thread-self, and /dev/fd, /dev/stdin, ... which are symlinks into /proc/self/fd.
+    internal static string AsTracee(string path, int tid)
+    {
+        if (path == "/proc/self" || path.StartsWith("/proc/self/", StringComparison.Ordinal))
+            return $"/proc/{tid}" + path["/proc/self".Length..];
+        if (path == "/proc/thread-self" || path.StartsWith("/proc/thread-self/", StringComparison.Ordinal))
+            return $"/proc/{tid}/task/{tid}" + path["/proc/thread-self".Length..];
+        if (path.StartsWith("/dev/fd/", StringComparison.Ordinal))
+            return $"/proc/{tid}/fd/" + path["/dev/fd/".Length..];
+        return path switch
+        {
+            "/dev/stdin" => $"/proc/{tid}/fd/0",
+            "/dev/stdout" => $"/proc/{tid}/fd/1",
+            "/dev/stderr" => $"/proc/{tid}/fd/2",
+            _ => path,
+        };
     }
 
     // AppArmor mediates the path after symlinks are resolved (/lib -> /usr/lib): record that one. A path that
