@@ -67,6 +67,10 @@ public enum DiagnosticId
     IoUringDenied = 5005,
     ProcessesLeftRunning = 5006,
     PrivilegesDropped = 5007,
+    UntestedPathsNotCovered = 5008,
+    NoRecording = 5009,
+    TestsFailed = 5010,
+    LabelsDisabled = 5011,
 
     RegistryFailed = 6001,
 
