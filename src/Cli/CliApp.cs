@@ -31,13 +31,14 @@ public static class CliApp
             PushCommand.Create(io),
             DiscoverCommand.Create(io),
             PullCommand.Create(io),
+            AttachCommand.Create(io),
         };
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0 && parse.Action is ParseErrorAction)
         {
             foreach (var error in parse.Errors)
-                stderr.WriteLine(Diagnostic.Error(DiagnosticId.UsageError, error.Message).ToString());
+                stderr.WriteLine(CliIo.Line(Diagnostic.Error(DiagnosticId.UsageError, error.Message)));
             stderr.WriteLine($"Run 'portcullis {string.Join(' ', CommandPath(parse))} --help' for usage.".Replace("  ", " ", StringComparison.Ordinal));
             return 2;
         }
@@ -48,23 +49,23 @@ public static class CliApp
         }
         catch (ProfileException e)
         {
-            stderr.WriteLine(e.Diagnostic.ToString());
+            stderr.WriteLine(CliIo.Line(e.Diagnostic));
             return e.Diagnostic.Id == DiagnosticId.UsageError ? 2 : 1;
         }
         catch (Portcullis.Oci.OciException e)
         {
-            stderr.WriteLine(Diagnostic.Error(DiagnosticId.RegistryFailed, e.Message).ToString());
+            stderr.WriteLine(CliIo.Line(Diagnostic.Error(DiagnosticId.RegistryFailed, e.Message)));
             return 1;
         }
         catch (Portcullis.Recorder.RecorderException e)
         {
-            stderr.WriteLine(Diagnostic.Error(DiagnosticId.RecorderFailed, e.Message).ToString());
+            stderr.WriteLine(CliIo.Line(Diagnostic.Error(DiagnosticId.RecorderFailed, e.Message)));
             return 1;
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             // A bug of ours, not the user's input: still one line, with enough to report it.
-            stderr.WriteLine(Diagnostic.Error(DiagnosticId.InternalError, $"internal error ({e.GetType().Name}: {e.Message}); please report this with the input that caused it").ToString());
+            stderr.WriteLine(CliIo.Line(Diagnostic.Error(DiagnosticId.InternalError, $"internal error ({e.GetType().Name}: {e.Message}); please report this with the input that caused it")));
             return 1;
         }
     }

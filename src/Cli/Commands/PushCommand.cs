@@ -31,49 +31,52 @@ internal static class PushCommand
             """)
         { file, to, sources, insecure, sign, expected };
 
-        command.SetAction(async (parse, cancel) =>
-        {
-            var bag = new DiagnosticBag();
-            var doc = ProfileInputs.Load(parse.GetValue(file)!, bag) switch
-            {
-                [var single] => single,
-                var many => throw ProfileException.At(DiagnosticId.AmbiguousDocument, $"holds {many.Count} profiles; pick one as FILE#NAME", new Origin(parse.GetValue(file)!, 0, 0)),
-            };
-            // The profile as runc will load it (bases merged, Docker filters resolved), computed once.
-            var enforced = doc is SeccompDocument s ? ProfileInputs.Enforced(s, ProfileInputs.Catalog([s], [], bag), SeccompArchitectures.Host, bag) : null;
-            var (kind, content) = doc switch
-            {
-                SeccompDocument => (ProfileKind.Seccomp, ProfileRendering.OciJson(SeccompCanonicalizer.Normalize(enforced!))),
-                AppArmorDocument a => (ProfileKind.AppArmor, AppArmorRenderer.Render(a.Profile)),
-                _ => throw new InvalidOperationException(),
-            };
-            if (parse.GetValue(expected) is { } wanted && wanted != kind)
-                throw ProfileException.At(DiagnosticId.IncompatibleInputs, $"--kind {wanted.ToString().ToLowerInvariant()} but the file holds a {kind.ToString().ToLowerInvariant()} profile", new Origin(parse.GetValue(file)!, 0, 0), "--kind");
-            var errors = doc is SeccompDocument sd ? SeccompValidator.Validate(sd.Profile) : AppArmorValidator.Validate(((AppArmorDocument)doc).Profile);
-            io.Report(bag.Items.Concat(errors).Where(d => d.Severity != Severity.Info));
-            if (errors.Any(e => e.Severity == Severity.Error))
-                return 1;
-            int? allowed = enforced is null ? null : EffectiveView.Of(enforced, SeccompArchitectures.Host).Allowed().Count();
-
-            var image = ImageReference.Parse(parse.GetValue(to)!);
-            using var client = new RegistryClient(RegistryOptionsFactory.From(parse, insecure));
-            var annotations = new Dictionary<string, string>
-            {
-                [ProfileArtifactFormat.Generator] = "portcullis " + typeof(PushCommand).Assembly.GetName().Version?.ToString(3),
-                [ProfileArtifactFormat.Sources] = parse.GetValue(sources)!,
-            };
-            if (allowed is { } n)
-                annotations[ProfileArtifactFormat.AllowedSyscalls] = n.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            using var key = parse.GetValue(sign) is { } keyPath ? Portcullis.Oci.Signing.ArtifactSigner.LoadKey(keyPath) : null;
-            var pushed = await new ProfileArtifacts(client).PushAsync(image, kind, System.Text.Encoding.UTF8.GetBytes(content), annotations, cancel);
-            foreach (var (subject, artifact) in pushed)
-            {
-                if (key is not null)
-                    await new Portcullis.Oci.Signing.ArtifactSigner(client).SignAsync(image, artifact, subject.Digest, key, cancel);
-                io.Out.WriteLine($"{image.Registry}/{image.Repository}@{artifact.Digest}{(key is null ? "" : " (signed)")}");
-            }
-            return 0;
-        });
+        command.SetAction((parse, cancel) => PushFileAsync(io, parse.GetValue(file)!, parse.GetValue(to)!, parse.GetValue(sources)!, RegistryOptionsFactory.From(parse, insecure), parse.GetValue(sign), parse.GetValue(expected), cancel));
         return command;
     }
+
+    /// <summary>Validates one profile file and attaches it to the image; attach calls this for each file of a generated folder.</summary>
+    internal static async Task<int> PushFileAsync(CliIo io, string path, string imageText, string sources, Portcullis.Oci.Transport.RegistryOptions options, string? keyPath, ProfileKind? expectedKind, CancellationToken cancel)
+    {
+        var bag = new DiagnosticBag();
+        var doc = ProfileInputs.Load(path, bag) switch
+        {
+            [var single] => single,
+            var many => throw ProfileException.At(DiagnosticId.AmbiguousDocument, $"holds {many.Count} profiles; pick one as FILE#NAME", new Origin(path, 0, 0)),
+        };
+        // The profile as runc will load it (bases merged, Docker filters resolved), computed once.
+        var enforced = doc is SeccompDocument s ? ProfileInputs.Enforced(s, ProfileInputs.Catalog([s], [], bag), SeccompArchitectures.Host, bag) : null;
+        var (kind, content) = doc switch
+        {
+            SeccompDocument => (ProfileKind.Seccomp, ProfileRendering.OciJson(SeccompCanonicalizer.Normalize(enforced!))),
+            AppArmorDocument a => (ProfileKind.AppArmor, AppArmorRenderer.Render(a.Profile)),
+            _ => throw new InvalidOperationException(),
+        };
+        if (expectedKind is { } wanted && wanted != kind)
+            throw ProfileException.At(DiagnosticId.IncompatibleInputs, $"--kind {wanted.ToString().ToLowerInvariant()} but the file holds a {kind.ToString().ToLowerInvariant()} profile", new Origin(path, 0, 0), "--kind");
+        var errors = doc is SeccompDocument sd ? SeccompValidator.Validate(sd.Profile) : AppArmorValidator.Validate(((AppArmorDocument)doc).Profile);
+        io.Report(bag.Items.Concat(errors).Where(d => d.Severity != Severity.Info));
+        if (errors.Any(e => e.Severity == Severity.Error))
+            return 1;
+        int? allowed = enforced is null ? null : EffectiveView.Of(enforced, SeccompArchitectures.Host).Allowed().Count();
+
+        var image = ImageReference.Parse(imageText);
+        using var client = new RegistryClient(options);
+        var annotations = new Dictionary<string, string>
+        {
+            [ProfileArtifactFormat.Generator] = "portcullis " + typeof(PushCommand).Assembly.GetName().Version?.ToString(3),
+            [ProfileArtifactFormat.Sources] = sources,
+        };
+        if (allowed is { } n)
+            annotations[ProfileArtifactFormat.AllowedSyscalls] = n.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        using var key = keyPath is null ? null : Portcullis.Oci.Signing.ArtifactSigner.LoadKey(keyPath);
+        var pushed = await new ProfileArtifacts(client).PushAsync(image, kind, System.Text.Encoding.UTF8.GetBytes(content), annotations, cancel);
+        foreach (var (subject, artifact) in pushed)
+        {
+            if (key is not null)
+                await new Portcullis.Oci.Signing.ArtifactSigner(client).SignAsync(image, artifact, subject.Digest, key, cancel);
+            io.Out.WriteLine($"{image.Registry}/{image.Repository}@{artifact.Digest}{(key is null ? "" : " (signed)")}");
+        }
+        return 0;
+        }
 }

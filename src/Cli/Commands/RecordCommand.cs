@@ -19,6 +19,9 @@ internal static class RecordCommand
         var seccomp = new Option<string?>("--seccomp") { Description = "Also write a seccomp profile generated from the recording.", HelpName = "file" };
         var apparmor = new Option<string?>("--apparmor") { Description = "Also write an AppArmor profile generated from the recording (needs the ptrace backend for files).", HelpName = "file" };
         var name = new Option<string?>("--profile-name") { Description = "Name of the AppArmor profile (default: portcullis-<program>)." };
+        var tests = new Option<string?>("--tests") { Description = "Record a built test project's run instead of a command: its test assembly (Microsoft.Testing.Platform apps run as themselves; VSTest ones under --vstest).", HelpName = "TestProject.dll" };
+        var vstest = new Option<string?>("--vstest") { Description = "The SDK's vstest.console.dll, for VSTest projects.", HelpName = "file" };
+        command.Arity = ArgumentArity.ZeroOrMore;
         var cmd = new Command("record", """
             Run a command and record what it does in the kernel: syscalls of every thread and child from its
             execve on, and (ptrace backend) files, executed programs and sockets. Exits with the command's
@@ -27,16 +30,24 @@ internal static class RecordCommand
             Example:
               portcullis record -o recording.json --seccomp seccomp.json -- dotnet test
               portcullis record --backend ptrace --apparmor app.profile -- ./MyApp --selftest
+              portcullis record --tests tests/App.Tests/bin/Release/net10.0/App.Tests.dll -o app-tests.json
             """)
-        { command, backend, output, seccomp, apparmor, name };
+        { command, backend, output, seccomp, apparmor, name, tests, vstest };
 
         cmd.SetAction(parse =>
         {
-            var target = parse.GetValue(command)!;
+            var target = parse.GetValue(command) ?? [];
+            var testAssembly = parse.GetValue(tests);
+            if ((target.Length == 0) == (testAssembly is null))
+                throw ProfileException.At(DiagnosticId.UsageError, "give either a command after -- or --tests", default);
             using var interrupts = new Interrupts();
             using var live = LiveLine.Start(io);
             var watch = Stopwatch.StartNew();
-            var result = Recorder.Recorder.RecordAsync(TargetCommand.Request(target, parse.GetValue(backend), live.Callback), interrupts.Token).GetAwaiter().GetResult();
+            var request = testAssembly is null
+                ? TargetCommand.Request(target, parse.GetValue(backend), live.Callback)
+                : TestApp.Request(testAssembly, parse.GetValue(vstest), parse.GetValue(backend), live.Callback);
+            target = [request.Path, .. request.Arguments];
+            var result = Recorder.Recorder.RecordAsync(request, interrupts.Token).GetAwaiter().GetResult();
             live.Dispose();
             var bag = new DiagnosticBag();
             if (result.FallbackReason is { } why)

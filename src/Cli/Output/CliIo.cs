@@ -26,10 +26,23 @@ internal sealed class CliIo(TextWriter stdout, TextWriter stderr)
         }
     }
 
-    public static string Line(Diagnostic d) => d.Severity switch
+    /// <summary>
+    /// PORTCULLIS_DIAGNOSTICS=msbuild (set by the Portcullis.Build targets) prints MSBuild's canonical form,
+    /// <c>file(line,col): error PCL1004: message</c>, so that Exec turns each line into a coded build error or warning.
+    /// </summary>
+    public static string Line(Diagnostic d)
     {
-        Severity.Error => d.ToString(),
-        Severity.Warning => "warning " + d,
-        _ => "info " + d,
-    };
+        if (Environment.GetEnvironmentVariable("PORTCULLIS_DIAGNOSTICS") == "msbuild")
+        {
+            var where = d.Origin.IsKnown ? $"{d.Origin.File}({d.Origin.Line},{d.Origin.Column})" : "portcullis";
+            var severity = d.Severity switch { Severity.Error => "error", Severity.Warning => "warning", _ => "message" };
+            return d.Severity == Severity.Info ? $"{d.Code}: {d.Message}" : $"{where} : {severity} {d.Code} : {(d.Field is null ? "" : d.Field + ": ")}{d.Message}";
+        }
+        return d.Severity switch
+        {
+            Severity.Error => d.ToString(),
+            Severity.Warning => "warning " + d,
+            _ => "info " + d,
+        };
+    }
 }
