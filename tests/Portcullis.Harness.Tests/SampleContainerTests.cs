@@ -2,10 +2,16 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text.Json.Nodes;
+using Portcullis.Oci.References;
 
 namespace Portcullis.Harness.Tests;
 
-/// <summary>The sample images, pulled from the registry and run by real runc and crun: unconfined they work; under a deny-all profile they cannot start.</summary>
+/// <summary>
+/// The sample images, published with the Portcullis.Build package, pulled from the registry and run by real
+/// runc and crun: unconfined; under the seccomp profile the package generated and attached (no_new_privs off,
+/// the image's own non-root user), where every behaviour must still work; with one needed syscall taken out
+/// of that profile, where the app must fail; and under deny-all, where nothing starts.
+/// </summary>
 public sealed class SampleContainerTests(SampleImagesFixture images) : IClassFixture<SampleImagesFixture>
 {
     public static TheoryData<string> Runtimes => ["runc", "crun"];
@@ -14,34 +20,150 @@ public sealed class SampleContainerTests(SampleImagesFixture images) : IClassFix
 
     [Theory]
     [MemberData(nameof(Runtimes))]
-    public async Task TodoApi_answers_every_endpoint_in_a_container(string runtime)
-    {
-        var cancel = TestContext.Current.CancellationToken;
-        var port = FreePort.Next();
-        using var bundle = ImageBundle.Pull(images.TodoApi)
-            .WithHostNetwork()
-            .WithEnv("ASPNETCORE_HTTP_PORTS", port.ToString(System.Globalization.CultureInfo.InvariantCulture))
-            .WithEnv("Upstream__Url", $"http://127.0.0.1:{port}/health");
-        var container = bundle.Start(runtime);
-        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
-        await WaitHealthyAsync(http, container, bundle, cancel);
+    public async Task TodoApi_answers_every_endpoint_in_a_container(string runtime) =>
+        Assert.Null(await DriveTodoApiAsync(runtime, null));
 
-        var created = await http.PostAsJsonAsync("/todos", new { title = "in a container" }, cancel);
-        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-        var todo = (await created.Content.ReadFromJsonAsync<JsonObject>(cancel))!;
-        var id = todo["id"]!.GetValue<string>();
-        Assert.Contains("in a container", await http.GetStringAsync($"/todos/{id}", cancel), StringComparison.Ordinal);
-        todo["done"] = true;
-        Assert.Equal(HttpStatusCode.OK, (await http.PutAsJsonAsync($"/todos/{id}", todo, cancel)).StatusCode);
-        Assert.Contains("\"status\":200", await http.GetStringAsync("/upstream", cancel), StringComparison.Ordinal);
-        Assert.Contains("greeting", await http.GetStringAsync("/config", cancel), StringComparison.Ordinal);
-        Assert.Contains("beats", await http.GetStringAsync("/stats", cancel), StringComparison.Ordinal);
-        Assert.Equal(HttpStatusCode.NoContent, (await http.DeleteAsync($"/todos/{id}", cancel)).StatusCode);
+    [Theory]
+    [MemberData(nameof(Runtimes))]
+    public async Task TodoApi_answers_every_endpoint_under_its_generated_profile(string runtime)
+    {
+        var profile = JsonNode.Parse((await SampleImagesFixture.PullSeccompAsync(images.TodoApi)).Content)!;
+        Assert.Null(await DriveTodoApiAsync(runtime, profile));
+    }
+
+    [Fact]
+    public async Task TodoApi_fails_when_a_recorded_syscall_it_needs_is_taken_out()
+    {
+        var profile = JsonNode.Parse((await SampleImagesFixture.PullSeccompAsync(images.TodoApi)).Content)!;
+        Assert.Contains("listen", Allowed(profile));
+        Assert.NotNull(await DriveTodoApiAsync("runc", Without(profile, "listen")));
     }
 
     [Theory]
     [MemberData(nameof(Runtimes))]
     public async Task Worker_processes_its_inputs_in_a_container(string runtime)
+    {
+        var (code, output, lines) = await RunWorkerAsync(runtime, null);
+        Assert.True(code == 0, $"{runtime} exit {code}: {output}");
+        Assert.Contains("processed 6 files", output, StringComparison.Ordinal);
+        Assert.Equal(6, lines);
+    }
+
+    [Theory]
+    [MemberData(nameof(Runtimes))]
+    public async Task Worker_processes_its_inputs_under_its_generated_profile(string runtime)
+    {
+        var profile = JsonNode.Parse((await SampleImagesFixture.PullSeccompAsync(images.Worker)).Content)!;
+        var (code, output, lines) = await RunWorkerAsync(runtime, profile);
+        Assert.True(code == 0, $"{runtime} exit {code} under the generated profile: {output}");
+        Assert.Equal(6, lines);
+    }
+
+    [Fact]
+    public async Task Worker_fails_when_a_recorded_syscall_it_needs_is_taken_out()
+    {
+        var profile = JsonNode.Parse((await SampleImagesFixture.PullSeccompAsync(images.Worker)).Content)!;
+        Assert.Contains("connect", Allowed(profile));
+        var (code, _, lines) = await RunWorkerAsync("runc", Without(profile, "connect"));
+        Assert.NotEqual(0, code);
+        Assert.Equal(0, lines);
+    }
+
+    [Fact]
+    public async Task The_image_label_the_attached_artifact_and_the_published_file_are_the_same_profile()
+    {
+        var file = await File.ReadAllBytesAsync(Path.Combine(images.TodoApiProfiles, "seccomp.json"), TestContext.Current.CancellationToken);
+        var pulled = await SampleImagesFixture.PullSeccompAsync(images.TodoApi);
+        Assert.Equal(file, pulled.Content);
+
+        using var client = SampleImagesFixture.Client();
+        var reference = ImageReference.Parse(images.TodoApi);
+        var manifest = await client.GetManifestAsync(reference, TestContext.Current.CancellationToken);
+        Assert.Equal(manifest.Digest, pulled.Subject.Digest);
+        var configDescriptor = Oci.Model.Descriptor.FromJson(manifest.Json("image")["config"]!, "image");
+        var config = JsonNode.Parse(await client.PullBlobAsync(reference, configDescriptor.Digest, 1 << 20, TestContext.Current.CancellationToken))!;
+        var labels = config["config"]!["Labels"]!;
+        Assert.Equal(System.Text.Encoding.UTF8.GetString(file), labels["io.containers.seccomp.profile"]!.GetValue<string>());
+        Assert.Equal(Digest.Sha256(file).ToString(), labels["dev.portcullis.seccomp.digest"]!.GetValue<string>());
+
+        // skopeo, a reader that is not ours, sees the artifact's manifest under the referrers tag.
+        var skopeo = Requires.Tool("skopeo", "skopeo");
+        var (code, raw) = Requires.Run(skopeo, "inspect", "--raw", "--tls-verify=false", $"docker://{reference.Registry}/{reference.Repository}:{manifest.Digest.ReferrersTag}");
+        Assert.True(code == 0, raw);
+        Assert.Contains(pulled.Artifact.Digest.ToString(), raw, StringComparison.Ordinal);
+
+        var report = await File.ReadAllTextAsync(Path.Combine(images.TodoApiProfiles, "report.md"), TestContext.Current.CancellationToken);
+        Assert.Contains("recorded in TodoApi.Tests", report, StringComparison.Ordinal);
+        Assert.Contains("Portcullis: recording the tests of TodoApi.Tests", images.TodoApiPublishLog, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(Runtimes))]
+    public void Under_a_deny_all_profile_neither_sample_starts(string runtime)
+    {
+        foreach (var image in new[] { images.TodoApi, images.Worker })
+        {
+            using var bundle = ImageBundle.Pull(image).WithSeccomp(DenyAll);
+            var (code, output) = bundle.Run(runtime, TimeSpan.FromMinutes(1));
+            Assert.True(code != 0, $"{image} started under deny-all with {runtime}: {output}");
+        }
+    }
+
+    private static HashSet<string> Allowed(JsonNode profile) =>
+        profile["syscalls"]!.AsArray().Where(r => r!["action"]!.GetValue<string>() == "SCMP_ACT_ALLOW")
+            .SelectMany(r => r!["names"]!.AsArray().Select(n => n!.GetValue<string>())).ToHashSet(StringComparer.Ordinal);
+
+    private static JsonNode Without(JsonNode profile, string name)
+    {
+        var copy = profile.DeepClone();
+        foreach (var rule in copy["syscalls"]!.AsArray())
+        {
+            var names = rule!["names"]!.AsArray();
+            foreach (var n in names.Where(n => n!.GetValue<string>() == name).ToList())
+                names.Remove(n);
+        }
+        return copy;
+    }
+
+    // Every endpoint over real HTTP; null when all answered, else what went wrong.
+    private async Task<string?> DriveTodoApiAsync(string runtime, JsonNode? profile)
+    {
+        var cancel = TestContext.Current.CancellationToken;
+        var port = FreePort.Next();
+        using var bundle = ImageBundle.Pull(images.TodoApi)
+            .WithSeccomp(profile)
+            .WithNoNewPrivileges(false)
+            .WithHostNetwork()
+            .WithEnv("ASPNETCORE_HTTP_PORTS", port.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            .WithEnv("Upstream__Url", $"http://127.0.0.1:{port}/health");
+        var container = bundle.Start(runtime);
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(20) };
+        if (await WaitHealthyAsync(http, container, cancel) is { } failure)
+            return failure + ": " + bundle.BackgroundOutput;
+        try
+        {
+            var created = await http.PostAsJsonAsync("/todos", new { title = "in a container" }, cancel);
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+            var todo = (await created.Content.ReadFromJsonAsync<JsonObject>(cancel))!;
+            var id = todo["id"]!.GetValue<string>();
+            Assert.Contains("in a container", await http.GetStringAsync($"/todos/{id}", cancel), StringComparison.Ordinal);
+            todo["done"] = true;
+            Assert.Equal(HttpStatusCode.OK, (await http.PutAsJsonAsync($"/todos/{id}", todo, cancel)).StatusCode);
+            Assert.Contains(id, await http.GetStringAsync("/todos", cancel), StringComparison.Ordinal);
+            Assert.Contains("\"status\":200", await http.GetStringAsync("/upstream", cancel), StringComparison.Ordinal);
+            Assert.Contains("greeting", await http.GetStringAsync("/config", cancel), StringComparison.Ordinal);
+            Assert.Contains("beats", await http.GetStringAsync("/stats", cancel), StringComparison.Ordinal);
+            Assert.Equal(HttpStatusCode.NoContent, (await http.DeleteAsync($"/todos/{id}", cancel)).StatusCode);
+            Assert.False(container.HasExited, "the container died while serving: " + bundle.BackgroundOutput);
+            return null;
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        {
+            return $"{e.GetType().Name}: {e.Message}: {bundle.BackgroundOutput}";
+        }
+    }
+
+    private async Task<(int Code, string Output, int Lines)> RunWorkerAsync(string runtime, JsonNode? profile)
     {
         var cancel = TestContext.Current.CancellationToken;
         var data = Directory.CreateTempSubdirectory("portcullis-worker-").FullName;
@@ -59,19 +181,24 @@ public sealed class SampleContainerTests(SampleImagesFixture images) : IClassFix
             listener.Bind(new UnixDomainSocketEndPoint(socketPath));
             File.SetUnixFileMode(socketPath, (UnixFileMode)0x1ff);
             listener.Listen(1);
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
             var lines = Task.Run(async () =>
             {
-                using var peer = await listener.AcceptAsync(cancel);
+                using var peer = await listener.AcceptAsync(stop.Token);
                 using var reader = new StreamReader(new NetworkStream(peer, ownsSocket: false));
-                return (await reader.ReadToEndAsync(cancel)).Split('\n', StringSplitOptions.RemoveEmptyEntries);
-            }, cancel);
+                return (await reader.ReadToEndAsync(stop.Token)).Split('\n', StringSplitOptions.RemoveEmptyEntries).Length;
+            }, stop.Token);
 
-            using var bundle = ImageBundle.Pull(images.Worker).WithBind(data, "/data").WithArgs("/data/in", "/data/out", "/data/results.sock");
+            using var bundle = ImageBundle.Pull(images.Worker).WithSeccomp(profile).WithNoNewPrivileges(false)
+                .WithBind(data, "/data").WithArgs("/data/in", "/data/out", "/data/results.sock");
             var (code, output) = bundle.Run(runtime, TimeSpan.FromMinutes(2));
-            Assert.True(code == 0, $"{runtime} exit {code}: {output}");
-            Assert.Contains("processed 6 files", output, StringComparison.Ordinal);
-            Assert.Equal(6, (await lines).Length);
-            Assert.Equal(6, Directory.GetFiles(Path.Combine(data, "out"), "*.gz").Length);
+            if (code == 0)
+            {
+                Assert.Equal(6, Directory.GetFiles(Path.Combine(data, "out"), "*.gz").Length);
+                return (code, output, await lines);
+            }
+            await stop.CancelAsync();
+            return (code, output, lines.IsCompletedSuccessfully ? lines.Result : 0);
         }
         finally
         {
@@ -79,34 +206,26 @@ public sealed class SampleContainerTests(SampleImagesFixture images) : IClassFix
         }
     }
 
-    [Theory]
-    [MemberData(nameof(Runtimes))]
-    public void Under_a_deny_all_profile_neither_sample_starts(string runtime)
+    private static async Task<string?> WaitHealthyAsync(HttpClient http, System.Diagnostics.Process container, CancellationToken cancel)
     {
-        foreach (var image in new[] { images.TodoApi, images.Worker })
-        {
-            using var bundle = ImageBundle.Pull(image).WithSeccomp(DenyAll);
-            var (code, output) = bundle.Run(runtime, TimeSpan.FromMinutes(1));
-            Assert.True(code != 0, $"{image} started under deny-all with {runtime}: {output}");
-        }
-    }
-
-    private static async Task WaitHealthyAsync(HttpClient http, System.Diagnostics.Process container, ImageBundle bundle, CancellationToken cancel)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
+        var deadline = DateTime.UtcNow.AddSeconds(45);
         while (DateTime.UtcNow < deadline)
         {
-            Assert.False(container.HasExited, $"the container exited with {(container.HasExited ? container.ExitCode : 0)}: {bundle.BackgroundOutput}");
+            if (container.HasExited)
+                return $"the container exited with {container.ExitCode}";
             try
             {
                 if ((await http.GetAsync("/health", cancel)).StatusCode == HttpStatusCode.OK)
-                    return;
+                    return null;
             }
             catch (HttpRequestException)
             {
             }
+            catch (TaskCanceledException) when (!cancel.IsCancellationRequested)
+            {
+            }
             await Task.Delay(200, cancel);
         }
-        Assert.Fail("TodoApi did not become healthy within 60 s");
+        return "not healthy within 45 s";
     }
 }

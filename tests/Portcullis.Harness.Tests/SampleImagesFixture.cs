@@ -1,20 +1,59 @@
+using Portcullis.Oci;
+using Portcullis.Oci.Artifacts;
+using Portcullis.Oci.References;
+using Portcullis.Oci.Transport;
+
 namespace Portcullis.Harness.Tests;
 
-/// <summary>One registry for the class, the two base images, and each sample published once: TodoApi framework-dependent on the ASP.NET base, Worker self-contained on the runtime-deps base.</summary>
+/// <summary>
+/// One registry for the class, the two base images, and each sample published once the way a user would:
+/// copied out of the repository, referencing the packed Portcullis.Build package, `dotnet publish
+/// -t:PublishContainer` (TodoApi framework-dependent on the ASP.NET base, Worker self-contained on the
+/// runtime-deps base). The package recorded each sample's tests, generated its profiles, labelled the image
+/// and attached the profiles; the fixture pulls them back through the registry.
+/// </summary>
 public sealed class SampleImagesFixture : IDisposable
 {
+    private readonly SampleWorkspace _todoApi;
+    private readonly SampleWorkspace _worker;
+
     public SampleImagesFixture()
     {
         Registry = LocalRegistry.Start();
         var aspnet = BaseImages.Push(Registry, BaseImageKind.AspNet);
         var runtimeDeps = BaseImages.Push(Registry, BaseImageKind.RuntimeDeps);
-        TodoApi = SampleImages.Publish(Registry, "TodoApi", aspnet, selfContained: false, "fd");
-        Worker = SampleImages.Publish(Registry, "Worker", runtimeDeps, selfContained: true, "sc");
+        _todoApi = SampleWorkspace.Create("TodoApi");
+        TodoApiPublishLog = _todoApi.PublishContainer(Registry, aspnet, "fd", "-p:ContainerRuntimeIdentifier=linux-x64");
+        TodoApi = $"{Registry.Host}/samples/todoapi:fd";
+        _worker = SampleWorkspace.Create("Worker");
+        _worker.PublishContainer(Registry, runtimeDeps, "sc", "--self-contained", "-r", "linux-x64");
+        Worker = $"{Registry.Host}/samples/worker:sc";
+        TodoApiProfiles = _todoApi.ProfileDirectory();
+        WorkerProfiles = _worker.ProfileDirectory("linux-x64");
     }
 
     public LocalRegistry Registry { get; }
     public string TodoApi { get; }
     public string Worker { get; }
+    public string TodoApiPublishLog { get; }
 
-    public void Dispose() => Registry.Dispose();
+    /// <summary>$(PublishDir)portcullis of each sample: seccomp.json, apparmor.profile, report.md.</summary>
+    public string TodoApiProfiles { get; }
+    public string WorkerProfiles { get; }
+
+    public static RegistryClient Client() => new(new RegistryOptions { Credentials = _ => null });
+
+    /// <summary>The newest seccomp profile attached to <paramref name="image"/>, pulled through the referrers.</summary>
+    public static async Task<PulledProfile> PullSeccompAsync(string image)
+    {
+        using var client = Client();
+        return await new ProfileArtifacts(client).PullAsync(ImageReference.Parse(image), ProfileKind.Seccomp);
+    }
+
+    public void Dispose()
+    {
+        _todoApi.Dispose();
+        _worker.Dispose();
+        Registry.Dispose();
+    }
 }

@@ -85,6 +85,12 @@ public sealed class ImageBundle : IDisposable
             c["linux"]!["seccomp"] = profile.DeepClone();
     });
 
+    /// <summary>
+    /// no_new_privs as a pod sets it: Kubernetes leaves it off unless allowPrivilegeEscalation is false, and then
+    /// runc loads the seccomp filter before it drops privileges, so the profile must cover that part too.
+    /// </summary>
+    public ImageBundle WithNoNewPrivileges(bool on) => Edit(c => c["process"]!["noNewPrivileges"] = on);
+
     /// <summary>Shares the host's network namespace (a server in the container is reachable on 127.0.0.1).</summary>
     public ImageBundle WithHostNetwork() => Edit(c =>
     {

@@ -16,6 +16,13 @@ public static class Repo
         return path;
     }
 
+    /// <summary>The package versions the repository pins (Directory.Packages.props), for copies of the samples.</summary>
+    public static IReadOnlyDictionary<string, string> PackageVersions()
+    {
+        var doc = System.Xml.Linq.XDocument.Load(Path.Combine(Root, "Directory.Packages.props"));
+        return doc.Descendants("PackageVersion").ToDictionary(e => (string)e.Attribute("Include")!, e => (string)e.Attribute("Version")!);
+    }
+
     private static string FindRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
