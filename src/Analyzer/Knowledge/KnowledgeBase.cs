@@ -1,0 +1,58 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Portcullis.Analyzer.Knowledge;
+
+/// <summary>
+/// What each API group needs from the kernel beyond an empty .NET app, measured by tools/KnowledgeGen (each
+/// probe of tools/KnowledgeProbe recorded, minus the empty probe) on one runtime version and architecture,
+/// which the file records. Regenerate with the command in the README; a test fails when it is stale.
+/// </summary>
+public sealed record KnowledgeBase
+{
+    public const int FormatVersion = 1;
+
+    [JsonPropertyName("version")]
+    public int Version { get; init; } = FormatVersion;
+
+    /// <summary>The .NET runtime the probes ran on (Environment.Version).</summary>
+    [JsonPropertyName("runtime")]
+    public required string Runtime { get; init; }
+
+    [JsonPropertyName("architecture")]
+    public required string Architecture { get; init; }
+
+    [JsonPropertyName("kernel")]
+    public required string Kernel { get; init; }
+
+    [JsonPropertyName("measuredWith")]
+    public required string MeasuredWith { get; init; }
+
+    /// <summary>The empty probe's syscalls: what every app of this runtime makes.</summary>
+    [JsonPropertyName("runtimeBase")]
+    public required IReadOnlyList<string> RuntimeBase { get; init; }
+
+    /// <summary>Per group, the syscalls its probe made that the empty probe did not.</summary>
+    [JsonPropertyName("groups")]
+    public required IReadOnlyDictionary<string, IReadOnlyList<string>> Groups { get; init; }
+
+    private static readonly JsonSerializerOptions Options = new() { WriteIndented = true };
+
+    public static KnowledgeBase Parse(ReadOnlySpan<byte> json) =>
+        JsonSerializer.Deserialize<KnowledgeBase>(json, Options) ?? throw new InvalidDataException("empty knowledge base");
+
+    public byte[] ToJson() => JsonSerializer.SerializeToUtf8Bytes(this, Options);
+
+    public static string ResourceName(string architecture) => $"Portcullis.Analyzer.Knowledge.knowledge-{architecture}.json";
+
+    /// <summary>The knowledge base shipped for <paramref name="architecture"/> (x86_64), or null when none is.</summary>
+    public static KnowledgeBase? Shipped(string architecture = "x86_64")
+    {
+        using var stream = typeof(KnowledgeBase).Assembly.GetManifestResourceStream(ResourceName(architecture));
+        if (stream is null)
+            return null;
+        using var buffer = new MemoryStream();
+        stream.CopyTo(buffer);
+        return Parse(buffer.ToArray());
+    }
+}

@@ -1,0 +1,13 @@
+using Portcullis.KnowledgeProbe;
+
+// Usage: KnowledgeProbe <group> [work directory] [server port]. Each group does what apps using that API do,
+// and nothing else; the empty group is the baseline every other group is compared with.
+if (args.Length == 0 || !Probes.All.TryGetValue(args[0], out var probe))
+{
+    Console.Error.WriteLine("usage: KnowledgeProbe <" + string.Join('|', Probes.All.Keys) + "> [dir] [port]");
+    return 2;
+}
+var dir = args.Length > 1 ? args[1] : Path.GetTempPath();
+var port = args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 0;
+await probe(new ProbeContext(dir, port));
+return 0;
