@@ -26,6 +26,7 @@ public static class CliApp
             ConvertCommand.Create(io),
             StatsCommand.Create(io),
             RecordCommand.Create(io),
+            AnalyzeCommand.Create(io),
             GenerateCommand.Create(io),
             RunCommand.Create(io),
             PushCommand.Create(io),

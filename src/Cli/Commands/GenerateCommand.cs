@@ -22,6 +22,7 @@ internal static class GenerateCommand
         var previous = new Option<string?>("--previous") { Description = "The previous seccomp.json, to list in the report what changed.", HelpName = "file" };
         var name = new Option<string>("--name") { Description = "The app's name, for the report and the AppArmor profile.", DefaultValueFactory = _ => "app" };
         var appDir = new Option<string>("--app-dir") { Description = "Where the app lives in the container (for the AppArmor profile).", DefaultValueFactory = _ => "/app" };
+        var prediction = new Option<string?>("--prediction") { Description = "prediction.json from `portcullis analyze`: its syscalls are allowed, each with its call site.", HelpName = "file" };
         var note = new Option<string[]>("--note") { Description = "A line for the report's header (repeatable).", HelpName = "text" };
         var output = new Option<string>("--output", "-o") { Description = "The directory to write seccomp.json, apparmor.profile and report.md to.", Required = true, HelpName = "dir" };
         var command = new Command("generate", """
@@ -32,7 +33,7 @@ internal static class GenerateCommand
             Example:
               portcullis generate --recording tests.json=TodoApi.Tests --arch linux-x64 --name todoapi -o publish/portcullis
             """)
-        { recordings, arch, allow, deny, ioUring, noDotnet, previous, name, appDir, note, output };
+        { recordings, arch, allow, deny, ioUring, noDotnet, previous, name, appDir, prediction, note, output };
 
         command.SetAction(parse =>
         {
@@ -48,10 +49,24 @@ internal static class GenerateCommand
                 evidence.AddRange(DotnetRuntimeBase.Evidence);
             evidence.AddRange((parse.GetValue(allow) ?? []).Select(n => new SyscallEvidence(n, SourceKind.Override, "--allow")));
             var notes = (parse.GetValue(note) ?? []).ToList();
+            var predicted = parse.GetValue(prediction) is { } predictionPath ? ReadPrediction(predictionPath) : null;
             if (labeled.Count == 0)
-                bag.Add(Diagnostic.Warning(DiagnosticId.NoRecording, "no recording: the profile comes from the base lists only"));
-            bag.Add(Diagnostic.Warning(DiagnosticId.UntestedPathsNotCovered, "no analysis of the app: paths its tests do not exercise are not covered by the profile"));
-            notes.Add("PCL5008: no analysis of the app ran: paths its tests do not exercise are not covered.");
+            {
+                bag.Add(Diagnostic.Warning(DiagnosticId.NoRecording, "no recording of the app's tests: the profile comes from " + (predicted is null ? "the base lists only" : "analysis and the base lists")));
+                notes.Add("PCL5009: no test run was recorded; the profile comes from " + (predicted is null ? "the base lists only." : "analysis and the base lists."));
+            }
+            if (predicted is null)
+            {
+                bag.Add(Diagnostic.Warning(DiagnosticId.UntestedPathsNotCovered, "no analysis of the app: paths its tests do not exercise are not covered by the profile"));
+                notes.Add("PCL5008: no analysis of the app ran: paths its tests do not exercise are not covered.");
+            }
+            else
+            {
+                evidence.AddRange(predicted.Syscalls.SelectMany(s => s.Evidence.Select(e => new SyscallEvidence(s.Name, SourceKind.Predicted, e.ToString()))));
+                notes.Add($"Analysis of {predicted.Application} (.NET {predicted.Runtime}): {predicted.ReachableMethods} reachable methods use {string.Join(", ", predicted.Groups)}.");
+                if (predicted.HostsWebServer && !labeled.Any(l => l.Recording.Syscalls.Any(s => s.Name is "listen")))
+                    notes.Add("The app hosts a web server, but no recorded test ever listened on a socket (tests that host the app in memory, such as WebApplicationFactory, never do): the server's syscalls come from analysis and the measured Kestrel group.");
+            }
 
             var request = new GenerationRequest
             {
@@ -80,6 +95,18 @@ internal static class GenerateCommand
             return 0;
         });
         return command;
+    }
+
+    private static Portcullis.Analyzer.Model.Prediction ReadPrediction(string path)
+    {
+        try
+        {
+            return Portcullis.Analyzer.Model.PredictionJson.Read(path);
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException)
+        {
+            throw ProfileException.At(DiagnosticId.UnrecognizedDocument, e.Message, new Origin(path, 0, 0));
+        }
     }
 
     private static string KebabName(string name) =>
