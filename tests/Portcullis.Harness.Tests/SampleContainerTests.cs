@@ -12,7 +12,8 @@ namespace Portcullis.Harness.Tests;
 /// the image's own non-root user), where every behaviour must still work; with one needed syscall taken out
 /// of that profile, where the app must fail; and under deny-all, where nothing starts.
 /// </summary>
-public sealed class SampleContainerTests(SampleImagesFixture images) : IClassFixture<SampleImagesFixture>
+[Collection(SamplesCollection.Name)]
+public sealed class SampleContainerTests(SampleImagesFixture images)
 {
     public static TheoryData<string> Runtimes => ["runc", "crun"];
 
@@ -126,21 +127,8 @@ public sealed class SampleContainerTests(SampleImagesFixture images) : IClassFix
     }
 
     // Every endpoint over real HTTP; null when all answered, else what went wrong.
-    private async Task<string?> DriveTodoApiAsync(string runtime, JsonNode? profile)
-    {
-        var cancel = TestContext.Current.CancellationToken;
-        var port = FreePort.Next();
-        using var bundle = ImageBundle.Pull(images.TodoApi)
-            .WithSeccomp(profile)
-            .WithNoNewPrivileges(false)
-            .WithHostNetwork()
-            .WithEnv("ASPNETCORE_HTTP_PORTS", port.ToString(System.Globalization.CultureInfo.InvariantCulture))
-            .WithEnv("Upstream__Url", $"http://127.0.0.1:{port}/health");
-        var container = bundle.Start(runtime);
-        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(20) };
-        if (await WaitHealthyAsync(http, container, cancel) is { } failure)
-            return failure + ": " + bundle.BackgroundOutput;
-        try
+    private Task<string?> DriveTodoApiAsync(string runtime, JsonNode? profile) =>
+        ServerContainer.RunAsync(images.TodoApi, runtime, profile, async (http, cancel) =>
         {
             var created = await http.PostAsJsonAsync("/todos", new { title = "in a container" }, cancel);
             Assert.Equal(HttpStatusCode.Created, created.StatusCode);
@@ -154,14 +142,7 @@ public sealed class SampleContainerTests(SampleImagesFixture images) : IClassFix
             Assert.Contains("greeting", await http.GetStringAsync("/config", cancel), StringComparison.Ordinal);
             Assert.Contains("beats", await http.GetStringAsync("/stats", cancel), StringComparison.Ordinal);
             Assert.Equal(HttpStatusCode.NoContent, (await http.DeleteAsync($"/todos/{id}", cancel)).StatusCode);
-            Assert.False(container.HasExited, "the container died while serving: " + bundle.BackgroundOutput);
-            return null;
-        }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
-        {
-            return $"{e.GetType().Name}: {e.Message}: {bundle.BackgroundOutput}";
-        }
-    }
+        }, ("Upstream__Url", "http://127.0.0.1:{port}/health"));
 
     private async Task<(int Code, string Output, int Lines)> RunWorkerAsync(string runtime, JsonNode? profile)
     {
@@ -204,28 +185,5 @@ public sealed class SampleContainerTests(SampleImagesFixture images) : IClassFix
         {
             Directory.Delete(data, recursive: true);
         }
-    }
-
-    private static async Task<string?> WaitHealthyAsync(HttpClient http, System.Diagnostics.Process container, CancellationToken cancel)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(45);
-        while (DateTime.UtcNow < deadline)
-        {
-            if (container.HasExited)
-                return $"the container exited with {container.ExitCode}";
-            try
-            {
-                if ((await http.GetAsync("/health", cancel)).StatusCode == HttpStatusCode.OK)
-                    return null;
-            }
-            catch (HttpRequestException)
-            {
-            }
-            catch (TaskCanceledException) when (!cancel.IsCancellationRequested)
-            {
-            }
-            await Task.Delay(200, cancel);
-        }
-        return "not healthy within 45 s";
     }
 }

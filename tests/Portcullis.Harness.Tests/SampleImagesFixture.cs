@@ -16,6 +16,7 @@ public sealed class SampleImagesFixture : IDisposable
 {
     private readonly SampleWorkspace _todoApi;
     private readonly SampleWorkspace _worker;
+    private readonly SampleWorkspace _inventory;
 
     public SampleImagesFixture()
     {
@@ -28,9 +29,23 @@ public sealed class SampleImagesFixture : IDisposable
         _worker = SampleWorkspace.Create("Worker");
         _worker.PublishContainer(Registry, runtimeDeps, "sc", "--self-contained", "-r", "linux-x64");
         Worker = $"{Registry.Host}/samples/worker:sc";
+        _inventory = SampleWorkspace.Create("Inventory");
+        InventoryPublishLog = _inventory.PublishContainer(Registry, aspnet, "fd", "-p:ContainerRuntimeIdentifier=linux-x64");
+        Inventory = $"{Registry.Host}/samples/inventory:fd";
         TodoApiProfiles = _todoApi.ProfileDirectory();
         WorkerProfiles = _worker.ProfileDirectory("linux-x64");
+        InventoryProfiles = _inventory.ProfileDirectory();
+        InventoryRecording = Path.Combine(_inventory.Root, "Inventory", "obj", "portcullis", "recordings", "Inventory.Tests.json");
     }
+
+    /// <summary>An API over SQLite whose tests host it in memory (WebApplicationFactory) and skip /export.</summary>
+    public string Inventory { get; }
+    public string InventoryPublishLog { get; }
+
+    public string InventoryProfiles { get; }
+
+    /// <summary>What the package recorded of Inventory.Tests (the input of a recording-only profile).</summary>
+    public string InventoryRecording { get; }
 
     public LocalRegistry Registry { get; }
     public string TodoApi { get; }
@@ -54,6 +69,7 @@ public sealed class SampleImagesFixture : IDisposable
     {
         _todoApi.Dispose();
         _worker.Dispose();
+        _inventory.Dispose();
         Registry.Dispose();
     }
 }

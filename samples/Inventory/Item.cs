@@ -1,0 +1,3 @@
+namespace Inventory;
+
+public sealed record Item(long Id, string Name, int Quantity);

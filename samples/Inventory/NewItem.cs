@@ -1,0 +1,3 @@
+namespace Inventory;
+
+public sealed record NewItem(string Name, int Quantity);

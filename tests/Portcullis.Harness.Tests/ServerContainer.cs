@@ -1,0 +1,55 @@
+using System.Net;
+using System.Text.Json.Nodes;
+
+namespace Portcullis.Harness.Tests;
+
+/// <summary>Runs a server image with runc or crun on the host network (no_new_privs off, the image's user) and lets a test drive it over real HTTP.</summary>
+internal static class ServerContainer
+{
+    /// <summary>Null when <paramref name="drive"/> completed against a healthy server, else what went wrong (with the container's output).</summary>
+    public static async Task<string?> RunAsync(string image, string runtime, JsonNode? profile, Func<HttpClient, CancellationToken, Task> drive, params (string Name, string Value)[] env)
+    {
+        var cancel = TestContext.Current.CancellationToken;
+        var port = FreePort.Next();
+        using var bundle = ImageBundle.Pull(image).WithSeccomp(profile).WithNoNewPrivileges(false).WithHostNetwork()
+            .WithEnv("ASPNETCORE_HTTP_PORTS", port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        foreach (var (name, value) in env)
+            bundle.WithEnv(name, value.Replace("{port}", port.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal));
+        var container = bundle.Start(runtime);
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(20) };
+        if (await WaitHealthyAsync(http, container, cancel) is { } failure)
+            return failure + ": " + bundle.BackgroundOutput;
+        try
+        {
+            await drive(http, cancel);
+            return container.HasExited ? "the container died while serving: " + bundle.BackgroundOutput : null;
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        {
+            return $"{e.GetType().Name}: {e.Message}: {bundle.BackgroundOutput}";
+        }
+    }
+
+    private static async Task<string?> WaitHealthyAsync(HttpClient http, System.Diagnostics.Process container, CancellationToken cancel)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(45);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (container.HasExited)
+                return $"the container exited with {container.ExitCode}";
+            try
+            {
+                if ((await http.GetAsync("/health", cancel)).StatusCode == HttpStatusCode.OK)
+                    return null;
+            }
+            catch (HttpRequestException)
+            {
+            }
+            catch (TaskCanceledException) when (!cancel.IsCancellationRequested)
+            {
+            }
+            await Task.Delay(200, cancel);
+        }
+        return "not healthy within 45 s";
+    }
+}
