@@ -18,11 +18,12 @@ public static class AppAnalyzer
     private const int EvidencePerSyscall = 5;
     private static readonly string[] Libc = ["libc", "libc.so", "libc.so.6", "c"];
 
-    public static Prediction Analyze(string directory, KnowledgeBase? knowledge = null, string? entryAssembly = null)
+    /// <param name="rootMethod">Walk from this method (Namespace.Type::Method) instead of the entry point; native libraries are then left out.</param>
+    public static Prediction Analyze(string directory, KnowledgeBase? knowledge = null, string? entryAssembly = null, string? rootMethod = null)
     {
         knowledge ??= KnowledgeBase.Shipped() ?? throw new InvalidOperationException("no knowledge base is shipped for this architecture");
         using var app = AppAssemblies.Load(directory, entryAssembly);
-        var reach = new Reachability(app).Run();
+        var reach = new Reachability(app).Run(rootMethod);
         var evidence = new Dictionary<string, List<Evidence>>(StringComparer.Ordinal);
         var groups = new SortedSet<string>(StringComparer.Ordinal);
         void Add(string syscall, Evidence e) => (evidence.TryGetValue(syscall, out var list) ? list : evidence[syscall] = []).Add(e);
@@ -56,7 +57,9 @@ public static class AppAnalyzer
                     Add(s, new Evidence(Name(site), $"{module}!{function}", "libc", null, null));
             }
         }
-        foreach (var library in app.NativeLibraries)
+        // The whole app: every native library it ships (loaded by name, dlopen or a package's resolver). One root: those its P/Invokes name.
+        var invoked = reach.PInvokes.Select(p => p.PInvoke.PInvokeInfo?.Module?.Name ?? "").ToHashSet(StringComparer.Ordinal);
+        foreach (var library in app.NativeLibraries.Where(l => rootMethod is null || invoked.Any(m => m.Length > 0 && Path.GetFileName(l).StartsWith("lib" + m, StringComparison.Ordinal))))
         {
             var name = Path.GetFileName(library);
             foreach (var function in NativeImports.Of(library))

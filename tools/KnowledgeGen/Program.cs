@@ -7,7 +7,8 @@ using Portcullis.Recorder.Launching;
 
 // Usage: KnowledgeGen <KnowledgeProbe.dll> <portcullis.dll> <output.json> [runs]
 // Each probe runs under the ptrace recorder (`runs` times, default 3; the union is kept, since thread timing
-// varies); a group's syscalls are its probe's minus the empty probe's.
+// varies). A group keeps everything its probe made, the empty probe's syscalls included: an app may turn off
+// what makes them in the empty probe (diagnostics' socket), and then still needs them for the API it uses.
 if (args.Length < 3)
 {
     Console.Error.WriteLine("usage: KnowledgeGen <KnowledgeProbe.dll> <portcullis.dll> <output.json> [runs]");
@@ -49,14 +50,14 @@ foreach (var name in names)
 }
 var baseline = measured["empty"];
 foreach (var (name, set) in measured.Where(m => m.Key != "empty"))
-    groups[name] = set.Except(baseline, StringComparer.Ordinal).ToList();
+    groups[name] = [.. set];
 
 var knowledge = new KnowledgeBase
 {
     Runtime = Environment.Version.ToString(),
     Architecture = "x86_64",
     Kernel = Environment.OSVersion.Version.ToString(),
-    MeasuredWith = $"tools/KnowledgeGen: each probe of tools/KnowledgeProbe under the ptrace recorder, {runs} runs, union; group = probe minus the empty probe",
+    MeasuredWith = $"tools/KnowledgeGen: each probe of tools/KnowledgeProbe under the ptrace recorder, {runs} runs, union; group = everything its probe made",
     RuntimeBase = [.. baseline],
     Groups = groups,
 };

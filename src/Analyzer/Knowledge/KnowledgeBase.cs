@@ -4,8 +4,8 @@ using System.Text.Json.Serialization;
 namespace Portcullis.Analyzer.Knowledge;
 
 /// <summary>
-/// What each API group needs from the kernel beyond an empty .NET app, measured by tools/KnowledgeGen (each
-/// probe of tools/KnowledgeProbe recorded, minus the empty probe) on one runtime version and architecture,
+/// What each API group needs from the kernel, measured by tools/KnowledgeGen (each probe of
+/// tools/KnowledgeProbe recorded: an empty .NET app plus that API) on one runtime version and architecture,
 /// which the file records. Regenerate with the command in the README; a test fails when it is stale.
 /// </summary>
 public sealed record KnowledgeBase
@@ -32,7 +32,7 @@ public sealed record KnowledgeBase
     [JsonPropertyName("runtimeBase")]
     public required IReadOnlyList<string> RuntimeBase { get; init; }
 
-    /// <summary>Per group, the syscalls its probe made that the empty probe did not.</summary>
+    /// <summary>Per group, the syscalls its probe made (the empty probe's included).</summary>
     [JsonPropertyName("groups")]
     public required IReadOnlyDictionary<string, IReadOnlyList<string>> Groups { get; init; }
 

@@ -92,11 +92,13 @@ public sealed class AppAssemblies : IDisposable
     private static string? EntryFromRuntimeConfig(string directory) =>
         System.IO.Directory.EnumerateFiles(directory, "*.runtimeconfig.json").Select(f => Path.GetFileName(f)[..^".runtimeconfig.json".Length]).FirstOrDefault();
 
+    private static readonly byte[] ElfMagic = [0x7f, (byte)'E', (byte)'L', (byte)'F'];
+
     private static bool IsElf(string path)
     {
         Span<byte> magic = stackalloc byte[4];
         using var stream = File.OpenRead(path);
-        return stream.Read(magic) == 4 && magic.SequenceEqual("\x7fELF"u8);
+        return stream.Read(magic) == 4 && magic.SequenceEqual(ElfMagic);
     }
 
     // runtimes/<rid>/native/ holds every platform's build: keep linux-x64's (and files outside runtimes/).

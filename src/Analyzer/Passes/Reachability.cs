@@ -35,8 +35,19 @@ internal sealed class Reachability
     public List<(MethodDefinition Site, MethodDefinition PInvoke)> PInvokes { get; } = [];
     public IReadOnlySet<MethodDefinition> Reachable => _reachable;
 
-    public Reachability Run()
+    /// <summary>Walks from the entry point, or from <paramref name="rootMethod"/> (Namespace.Type::Method) alone, as the analyzer's test cases do.</summary>
+    public Reachability Run(string? rootMethod = null)
     {
+        if (rootMethod is not null)
+        {
+            var sep = rootMethod.IndexOf("::", StringComparison.Ordinal);
+            var root = _app.Modules.SelectMany(m => m.GetTypes()).FirstOrDefault(t => t.FullName == rootMethod[..sep])?.Methods.FirstOrDefault(m => m.Name == rootMethod[(sep + 2)..])
+                ?? throw new InvalidOperationException($"no method {rootMethod} in the analysed assemblies");
+            Root(root);
+            while (_work.TryDequeue(out var method))
+                Walk(method);
+            return this;
+        }
         if (_app.EntryModule?.EntryPoint is { } entry)
             Root(entry);
         foreach (var module in _app.Modules)

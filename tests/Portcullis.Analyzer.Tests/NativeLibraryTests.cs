@@ -1,0 +1,71 @@
+using Portcullis.Analyzer.Knowledge;
+using Portcullis.Analyzer.Model;
+
+namespace Portcullis.Analyzer.Tests;
+
+/// <summary>Native libraries an app ships: their libc imports, read from the ELF file, become predicted syscalls.</summary>
+public sealed class NativeLibraryTests
+{
+    private static readonly string[] SqliteCalls = ["fsync", "pwrite64", "fcntl"];
+
+    [Fact]
+    public void A_shipped_native_library_that_calls_libc_adds_those_syscalls()
+    {
+        var gcc = Requires.Tool("gcc", "gcc");
+        var dir = Directory.CreateTempSubdirectory("portcullis-native-").FullName;
+        try
+        {
+            var source = Path.Combine(dir, "watch.c");
+            File.WriteAllText(source, """
+                #include <sys/inotify.h>
+                #include <unistd.h>
+                int watch_dir(const char *path) { int fd = inotify_init1(0); int w = inotify_add_watch(fd, path, IN_CREATE); fsync(fd); return w; }
+                """);
+            var (code, output) = Requires.Run(gcc, "-shared", "-fPIC", "-o", Path.Combine(dir, "libwatch.so"), source);
+            Assert.True(code == 0, output);
+            foreach (var file in Directory.GetFiles(AppContext.BaseDirectory, "Portcullis.Analyzer.Cases.*"))
+                File.Copy(file, Path.Combine(dir, Path.GetFileName(file)));
+
+            var prediction = AppAnalyzer.Analyze(dir);
+            var predicted = prediction.Syscalls.ToDictionary(s => s.Name);
+            Assert.Contains("libwatch.so", prediction.NativeLibraries);
+            foreach (var name in new[] { "inotify_init1", "inotify_add_watch", "fsync" })
+                Assert.Contains(predicted[name].Evidence, e => e.Group == "native" && e.Api == "libwatch.so!" + name);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Sqlite_s_own_native_library_is_read()
+    {
+        var sqlite = Directory.GetFiles(AppContext.BaseDirectory, "libe_sqlite3.so", SearchOption.AllDirectories).FirstOrDefault(f => f.Contains("linux-x64", StringComparison.Ordinal));
+        Assert.NotNull(sqlite);
+        var imports = Passes.NativeImports.Of(sqlite);
+        Assert.Contains("fsync", imports);
+        Assert.Contains("pwrite64", imports);
+        Assert.All(SqliteCalls, f => Assert.NotNull(LibcSyscalls.For(f)));
+    }
+
+    [Fact]
+    public void Prediction_json_round_trips_and_refuses_other_versions()
+    {
+        var prediction = new Prediction { Application = "App", Runtime = "10.0.0", Syscalls = [new PredictedSyscall("listen", [new Evidence("App.Program::Main", "X::Run", "kestrel", 4, "Program.cs:3")], 1)], Groups = ["kestrel"], HostsWebServer = true };
+        var path = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllBytes(path, PredictionJson.Write(prediction));
+            var back = PredictionJson.Read(path);
+            Assert.Equal(prediction.Syscalls[0].Evidence[0], back.Syscalls[0].Evidence[0]);
+            Assert.True(back.HostsWebServer);
+            File.WriteAllText(path, File.ReadAllText(path).Replace("\"version\": 1", "\"version\": 9", StringComparison.Ordinal));
+            Assert.Contains("version 9", Assert.Throws<InvalidDataException>(() => PredictionJson.Read(path)).Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+}
