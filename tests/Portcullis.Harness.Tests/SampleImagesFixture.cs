@@ -22,6 +22,7 @@ public sealed class SampleImagesFixture : IDisposable
     {
         Registry = LocalRegistry.Start();
         var aspnet = BaseImages.Push(Registry, BaseImageKind.AspNet);
+        AspNetBase = aspnet;
         var runtimeDeps = BaseImages.Push(Registry, BaseImageKind.RuntimeDeps);
         _todoApi = SampleWorkspace.Create("TodoApi");
         TodoApiPublishLog = _todoApi.PublishContainer(Registry, aspnet, "fd", "-p:ContainerRuntimeIdentifier=linux-x64");
@@ -48,6 +49,7 @@ public sealed class SampleImagesFixture : IDisposable
     public string InventoryRecording { get; }
 
     public LocalRegistry Registry { get; }
+    public string AspNetBase { get; }
     public string TodoApi { get; }
     public string Worker { get; }
     public string TodoApiPublishLog { get; }
