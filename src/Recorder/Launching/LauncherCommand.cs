@@ -12,8 +12,10 @@ public sealed record LauncherCommand(string Executable, IReadOnlyList<string> Pr
     public static LauncherCommand Current()
     {
         var process = Environment.ProcessPath ?? throw new InvalidOperationException("the process path is unknown");
+        // `dotnet portcullis.dll`: re-run the host with the entry assembly (the first command-line argument is its path;
+        // Assembly.Location would be empty in a single-file app). Anything else, an apphost or a single file, runs itself.
         return Path.GetFileNameWithoutExtension(process) == "dotnet"
-            ? ForAssembly(System.Reflection.Assembly.GetEntryAssembly()!.Location, process)
+            ? ForAssembly(Environment.GetCommandLineArgs()[0], process)
             : new LauncherCommand(process, []);
     }
 

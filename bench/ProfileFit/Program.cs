@@ -1,0 +1,172 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text.Json.Nodes;
+using Portcullis.Analyzer;
+using Portcullis.Profiles.Generation;
+using Portcullis.Profiles.Seccomp;
+using Portcullis.Profiles.Syscalls;
+using Portcullis.Recorder;
+using Portcullis.Recorder.Launching;
+using Portcullis.Testing;
+
+// Usage: dotnet run -c Release --project bench/ProfileFit
+// For each sample, published with Portcullis.Build as a user would (framework-dependent, linux-x64):
+//   needed    the syscalls the published app makes on this host while every behaviour is driven (ptrace
+//             recorder), plus the container-runtime base (what runc needs after loading the filter);
+//   allowed   the names the generated profile allows on x86_64;
+//   tightness allowed / needed (target <= 1.15); recall: needed ⊆ allowed; precision: allowed − needed.
+// Then the cost of publishing: publish with and without the package (PortcullisEnabled=false), minus the
+// recorded test run itself (target <= 5 s), and an unchanged re-publish (target <= 1 s); and the analyzer's
+// time on TodoApi next to ILLink trimming the same app.
+var cli = Path.Combine(Repo.Root, "src", "Cli", "bin", "Release", "net10.0", "portcullis.dll");
+Run(Repo.Root, "dotnet", "build", "-c", "Release", "--nologo", "-v", "q", Path.Combine(Repo.Root, "src", "Cli", "Portcullis.Cli.csproj"));
+var launcher = LauncherCommand.ForAssembly(cli);
+using var registry = LocalRegistry.Start();
+var aspnet = BaseImages.Push(registry, BaseImageKind.AspNet);
+
+Console.WriteLine($"{"sample",-10} {"needed",7} {"allowed",8} {"tightness",10} {"missing",8} {"extra",6}   publish: {"without",8} {"with",8} {"tests",7} {"overhead",9} {"again",7}");
+foreach (var (sample, drive) in new (string, Func<string, int, Task>)[] { ("TodoApi", DriveTodoApi), ("Worker", DriveWorker), ("Inventory", DriveInventory) })
+{
+    using var ws = SampleWorkspace.Create(sample);
+    var without = Time(() => ws.PublishContainer(registry, aspnet, "plain", "-p:ContainerRuntimeIdentifier=linux-x64", "-p:PortcullisEnabled=false"));
+    var with = Time(() => ws.PublishContainer(registry, aspnet, "pcl", "-p:ContainerRuntimeIdentifier=linux-x64"));
+    var again = Time(() => ws.PublishContainer(registry, aspnet, "pcl", "-p:ContainerRuntimeIdentifier=linux-x64")) - Time(() => ws.PublishContainer(registry, aspnet, "plain", "-p:ContainerRuntimeIdentifier=linux-x64", "-p:PortcullisEnabled=false"));
+    var testApp = Path.Combine(ws.Root, sample + ".Tests", "bin", "Release", "net10.0", sample + ".Tests");
+    var tests = Time(() => Run(Path.GetDirectoryName(testApp)!, testApp));
+
+    var profile = JsonNode.Parse(File.ReadAllText(Path.Combine(ws.ProfileDirectory(), "seccomp.json")))!;
+    var allowed = profile["syscalls"]!.AsArray().Where(r => r!["action"]!.GetValue<string>() == "SCMP_ACT_ALLOW")
+        .SelectMany(r => r!["names"]!.AsArray().Select(n => n!.GetValue<string>())).Where(n => SyscallTable.ExistsOn(n, SeccompArch.X86_64)).ToHashSet(StringComparer.Ordinal);
+    var needed = (await RecordDrivenAsync(ws.PublishDirectory, sample, drive, launcher)).Union(ContainerRuntimeBase.Names.Where(n => SyscallTable.ExistsOn(n, SeccompArch.X86_64))).ToHashSet(StringComparer.Ordinal);
+    var missing = needed.Except(allowed).Order(StringComparer.Ordinal).ToList();
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"{sample,-10} {needed.Count,7} {allowed.Count,8} {(double)allowed.Count / needed.Count,10:0.00} {missing.Count,8} {allowed.Except(needed).Count(),6}   publish: {without,7:0.0}s {with,7:0.0}s {tests,6:0.0}s {with - without - tests,8:0.0}s {again,6:0.0}s"));
+    if (missing.Count > 0)
+        Console.WriteLine("  needed but not allowed: " + string.Join(", ", missing));
+}
+
+// The analyzer on TodoApi (the whole Microsoft.AspNetCore.App closure framework-dependent), next to ILLink trimming it.
+using (var ws = SampleWorkspace.Create("TodoApi"))
+{
+    Run(ws.Root, "dotnet", "publish", ws.Project, "-c", "Release", "-r", "linux-x64", "--self-contained", "-nologo", "-p:PortcullisEnabled=false", "-o", Path.Combine(ws.Root, "sc"));
+    var cold = Time(() => Run(ws.Root, "dotnet", cli, "analyze", Path.Combine(ws.Root, "sc"), "-o", Path.Combine(ws.Root, "p.json")));
+    var inProcess = Time(() => AppAnalyzer.Analyze(Path.Combine(ws.Root, "sc")));
+    var trimmed = Time(() => Run(ws.Root, "dotnet", "publish", ws.Project, "-c", "Release", "-r", "linux-x64", "--self-contained", "-nologo", "-p:PortcullisEnabled=false", "-p:PublishTrimmed=true", "-o", Path.Combine(ws.Root, "trimmed")));
+    var untrimmed = Time(() => Run(ws.Root, "dotnet", "publish", ws.Project, "-c", "Release", "-r", "linux-x64", "--self-contained", "-nologo", "-p:PortcullisEnabled=false", "-o", Path.Combine(ws.Root, "sc2")));
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"analyzer on TodoApi (self-contained publish): {cold:0.00}s as `portcullis analyze` (process start included), {inProcess:0.00}s in process; ILLink: trimmed publish {trimmed:0.0}s − untrimmed {untrimmed:0.0}s = {trimmed - untrimmed:0.0}s; ratio analyzer/ILLink {cold / Math.Max(0.01, trimmed - untrimmed):0.00}"));
+}
+
+static double Time(Action action)
+{
+    var watch = Stopwatch.StartNew();
+    action();
+    return watch.Elapsed.TotalSeconds;
+}
+
+static void Run(string dir, string file, params string[] args)
+{
+    var start = new ProcessStartInfo(file) { WorkingDirectory = dir, RedirectStandardOutput = true, RedirectStandardError = true };
+    foreach (var a in args)
+        start.ArgumentList.Add(a);
+    using var p = Process.Start(start)!;
+    var output = p.StandardOutput.ReadToEndAsync();
+    var error = p.StandardError.ReadToEndAsync();
+    p.WaitForExit();
+    if (p.ExitCode != 0)
+        throw new InvalidOperationException($"{file} {string.Join(' ', args)} exited {p.ExitCode}:\n{output.Result}\n{error.Result}");
+}
+
+// The published app on this host under the ptrace recorder while `drive` exercises every behaviour, then SIGTERM.
+static async Task<HashSet<string>> RecordDrivenAsync(string publish, string sample, Func<string, int, Task> drive, LauncherCommand launcher)
+{
+    var port = FreePort.Next();
+    var data = Directory.CreateTempSubdirectory("portcullis-fit-").FullName;
+    using var stop = new CancellationTokenSource();
+    var env = Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>().ToDictionary(e => (string)e.Key, e => (string)e.Value!);
+    env["ASPNETCORE_HTTP_PORTS"] = port.ToString(CultureInfo.InvariantCulture);
+    env["Upstream__Url"] = $"http://127.0.0.1:{port}/health";
+    env["Inventory__DataDirectory"] = data;
+    env["Logging__LogLevel__Default"] = "Warning";
+    string[] args = sample == "Worker" ? [Path.Combine(data, "in"), Path.Combine(data, "out"), Path.Combine(data, "results.sock")] : [];
+    if (sample == "Worker")
+    {
+        Directory.CreateDirectory(Path.Combine(data, "in"));
+        for (var i = 0; i < 6; i++)
+            File.WriteAllText(Path.Combine(data, "in", $"f{i}.txt"), new string('w', 100 * (i + 1)));
+    }
+    var listener = sample == "Worker" ? Listen(Path.Combine(data, "results.sock")) : null;
+    var recording = Recorder.RecordAsync(new RecordRequest { Path = Path.Combine(publish, sample), Arguments = args, Environment = env, WorkingDirectory = publish, Backend = BackendChoice.Ptrace, Launcher = launcher }, stop.Token);
+    try
+    {
+        await drive(data, port);
+    }
+    finally
+    {
+        if (sample != "Worker")
+            stop.CancelAfter(500);
+    }
+    var result = await recording;
+    listener?.Dispose();
+    Directory.Delete(data, recursive: true);
+    return result.Recording.Syscalls.Where(s => s.Architecture == SeccompArch.X86_64 && s.Name is not null).Select(s => s.Name!).ToHashSet(StringComparer.Ordinal);
+}
+
+static Socket Listen(string path)
+{
+    var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+    socket.Bind(new UnixDomainSocketEndPoint(path));
+    socket.Listen(1);
+    _ = Task.Run(async () =>
+    {
+        using var peer = await socket.AcceptAsync();
+        await new NetworkStream(peer).CopyToAsync(Stream.Null);
+    });
+    return socket;
+}
+
+static async Task<HttpClient> HealthyAsync(int port)
+{
+    var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+    for (var i = 0; i < 300; i++)
+    {
+        try
+        {
+            if ((await http.GetAsync("/health")).IsSuccessStatusCode)
+                return http;
+        }
+        catch (HttpRequestException)
+        {
+        }
+        await Task.Delay(100);
+    }
+    throw new InvalidOperationException("the app did not become healthy");
+}
+
+static async Task DriveTodoApi(string data, int port)
+{
+    using var http = await HealthyAsync(port);
+    var created = (await (await http.PostAsJsonAsync("/todos", new { title = "fit" })).Content.ReadFromJsonAsync<JsonObject>())!;
+    var id = created["id"]!.GetValue<string>();
+    await http.GetStringAsync($"/todos/{id}");
+    created["done"] = true;
+    await http.PutAsJsonAsync($"/todos/{id}", created);
+    await http.GetStringAsync("/todos");
+    await http.GetStringAsync("/upstream");
+    await http.GetStringAsync("/config");
+    await http.GetStringAsync("/stats");
+    await http.DeleteAsync($"/todos/{id}");
+}
+
+static Task DriveWorker(string data, int port) => Task.CompletedTask;
+
+static async Task DriveInventory(string data, int port)
+{
+    using var http = await HealthyAsync(port);
+    var item = (await (await http.PostAsJsonAsync("/items", new { name = "bolts", quantity = 4 })).Content.ReadFromJsonAsync<JsonObject>())!;
+    await http.GetStringAsync("/items");
+    (await http.PostAsync("/export", null)).EnsureSuccessStatusCode();
+    await http.DeleteAsync($"/items/{item["id"]}");
+}
