@@ -36,12 +36,10 @@ public sealed record KnowledgeBase
     [JsonPropertyName("groups")]
     public required IReadOnlyDictionary<string, IReadOnlyList<string>> Groups { get; init; }
 
-    private static readonly JsonSerializerOptions Options = new() { WriteIndented = true };
-
     public static KnowledgeBase Parse(ReadOnlySpan<byte> json) =>
-        JsonSerializer.Deserialize<KnowledgeBase>(json, Options) ?? throw new InvalidDataException("empty knowledge base");
+        JsonSerializer.Deserialize(json, Model.AnalyzerJsonContext.Default.KnowledgeBase) ?? throw new InvalidDataException("empty knowledge base");
 
-    public byte[] ToJson() => JsonSerializer.SerializeToUtf8Bytes(this, Options);
+    public byte[] ToJson() => JsonSerializer.SerializeToUtf8Bytes(this, Model.AnalyzerJsonContext.Default.KnowledgeBase);
 
     public static string ResourceName(string architecture) => $"Portcullis.Analyzer.Knowledge.knowledge-{architecture}.json";
 

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 
 namespace Portcullis.Analyzer.Model;
 
@@ -8,23 +7,16 @@ public static class PredictionJson
 {
     public const int FormatVersion = 1;
 
-    private static readonly JsonSerializerOptions Options = new()
-    {
-        WriteIndented = true,
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    };
-
     public static byte[] Write(Prediction prediction) =>
-        JsonSerializer.SerializeToUtf8Bytes(new Envelope(FormatVersion, prediction), Options);
+        JsonSerializer.SerializeToUtf8Bytes(new PredictionEnvelope(FormatVersion, prediction), AnalyzerJsonContext.Default.PredictionEnvelope);
 
     /// <summary>Reads prediction.json; a file of another version or shape is refused with the reason.</summary>
     public static Prediction Read(string path)
     {
-        Envelope? envelope;
+        PredictionEnvelope? envelope;
         try
         {
-            envelope = JsonSerializer.Deserialize<Envelope>(File.ReadAllBytes(path), Options);
+            envelope = JsonSerializer.Deserialize(File.ReadAllBytes(path), AnalyzerJsonContext.Default.PredictionEnvelope);
         }
         catch (JsonException e)
         {
@@ -34,6 +26,4 @@ public static class PredictionJson
             throw new InvalidDataException($"{path}: prediction format version {envelope?.Version} is not supported (expected {FormatVersion})");
         return envelope.Prediction;
     }
-
-    private sealed record Envelope(int Version, Prediction Prediction);
 }

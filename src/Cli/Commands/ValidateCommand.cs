@@ -39,7 +39,7 @@ internal static class ValidateCommand
                 warnings += found.Count(d => d.Severity == Severity.Warning);
                 if (parse.GetValue(json))
                 {
-                    results.Add(new JsonObject
+                    results.Add((JsonNode)new JsonObject
                     {
                         ["file"] = ProfileInputs.Split(spec).Path,
                         ["documents"] = new JsonArray(documents.Select(d => (JsonNode)new JsonObject
