@@ -67,17 +67,31 @@ Console.WriteLine($"{"configuration",-12} {"median s",9} {"runs (s)",-40}");
 foreach (var c in configs)
     Console.WriteLine($"{c.Name,-12} {Median(c.Name),9:0.000} {string.Join(' ', times[c.Name].Select(t => t.ToString("0.000", CultureInfo.InvariantCulture)))}");
 
+// The ratio of medians with a 95 % bootstrap interval (resampling each configuration's runs, 2,000 times):
+// run-to-run noise here is often larger than the margin to a target, so "met" needs the whole interval
+// below it, "missed" the whole interval above it, and anything else is "undecided".
 void Ratio(string label, string a, string b, double? target = null)
 {
     var r = Median(a) / Median(b);
-    var verdict = target is { } t ? $"  (target <= {t:0.00}) {(r <= t ? "met" : "MISSED")}" : "";
-    Console.WriteLine($"{label,-26} = {r:0.000}{verdict}");
+    var random = new Random(12345);
+    var samples = Enumerable.Range(0, 2000).Select(_ => MedianOf(Resample(times[a], random)) / MedianOf(Resample(times[b], random))).Order().ToList();
+    var (low, high) = (samples[(int)(samples.Count * 0.025)], samples[(int)(samples.Count * 0.975)]);
+    var verdict = target is not { } t ? "" : high <= t ? $"  (target <= {t:0.00}) met" : low > t ? $"  (target <= {t:0.00}) MISSED" : $"  (target <= {t:0.00}) undecided: the interval straddles it";
+    Console.WriteLine($"{label,-26} = {r:0.000}  95% interval {low:0.000}-{high:0.000}{verdict}");
+}
+
+static List<double> Resample(List<double> runs, Random random) => runs.Select(_ => runs[random.Next(runs.Count)]).ToList();
+
+static double MedianOf(List<double> values)
+{
+    var sorted = values.Order().ToList();
+    return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
 }
 
 Console.WriteLine();
 Ratio("ebpf lib / unrecorded", "ebpf lib", "unrecorded", 1.05);
 Ratio("ptrace lib / strace -f", "ptrace lib", "strace -f", 0.70);
-Ratio("ebpf cli / unrecorded", "ebpf cli", "unrecorded");
+Ratio("ebpf cli / unrecorded", "ebpf cli", "unrecorded", 1.05);
 Ratio("ptrace cli / strace -f", "ptrace cli", "strace -f");
 Ratio("ptrace lib / unrecorded", "ptrace lib", "unrecorded");
 Ratio("strace -f / unrecorded", "strace -f", "unrecorded");

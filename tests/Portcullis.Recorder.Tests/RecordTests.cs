@@ -166,11 +166,15 @@ public sealed class RecordTests
         Assert.Empty(Directory.GetDirectories(mount, $"portcullis-{Environment.ProcessId}-*"));
     }
 
-    [Fact]
-    public async Task A_missing_program_is_exit_127_with_a_coded_message()
+    [Theory]
+    [MemberData(nameof(Backends))]
+    public async Task A_missing_program_is_exit_127_with_a_coded_message(BackendChoice backend)
     {
-        var r = await Record(BackendChoice.Ptrace, "/no/such/program");
+        var r = await Record(backend, "/no/such/program");
         Assert.Equal(127, r.ExitCode);
+        // The launcher says why on the command's stderr, which a library caller shares: run the CLI to read it.
+        var (code, output) = Requires.Run(Launcher.Executable, "exec", Launcher.Prefix[1], "record", "--backend", backend.ToString().ToLowerInvariant(), "-o", Path.Combine(Path.GetTempPath(), $"portcullis-missing-{Guid.NewGuid():N}.json"), "--", "/no/such/program");
+        Assert.Equal(127, code);
+        Assert.Contains("PCL5002: cannot execute '/no/such/program': No such file or directory", output, StringComparison.Ordinal);
     }
-
 }

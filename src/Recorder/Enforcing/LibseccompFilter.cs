@@ -36,7 +36,7 @@ public static unsafe class LibseccompFilter
                 if (action == defaultAction || rule.Args.Count > 6)
                     continue;
                 for (var i = 0; i < rule.Args.Count; i++)
-                    args[i] = new Libseccomp.ArgCmp { Arg = rule.Args[i].Index, Op = (int)rule.Args[i].Operator + 1, DatumA = rule.Args[i].Value, DatumB = rule.Args[i].ValueTwo };
+                    args[i] = new Libseccomp.ArgCmp { Arg = rule.Args[i].Index, Op = Operator(rule.Args[i].Operator), DatumA = rule.Args[i].Value, DatumB = rule.Args[i].ValueTwo };
                 foreach (var name in rule.Names)
                 {
                     var nr = Libseccomp.seccomp_syscall_resolve_name(name);
@@ -69,6 +69,19 @@ public static unsafe class LibseccompFilter
         SeccompAction.Notify => Libseccomp.SCMP_ACT_NOTIFY,
         SeccompAction.KillProcess => Libseccomp.SCMP_ACT_KILL_PROCESS,
         _ => Libseccomp.SCMP_ACT_KILL_THREAD,
+    };
+
+    // enum scmp_compare (seccomp.h): SCMP_CMP_NE = 1 ... SCMP_CMP_MASKED_EQ = 7.
+    private static int Operator(SeccompOperator op) => op switch
+    {
+        SeccompOperator.NotEqual => 1,
+        SeccompOperator.LessThan => 2,
+        SeccompOperator.LessOrEqual => 3,
+        SeccompOperator.Equal => 4,
+        SeccompOperator.GreaterOrEqual => 5,
+        SeccompOperator.GreaterThan => 6,
+        SeccompOperator.MaskedEqual => 7,
+        _ => throw new ArgumentOutOfRangeException(nameof(op)),
     };
 
     private static string LibseccompArchName(SeccompArch arch) =>

@@ -1,6 +1,6 @@
 namespace Portcullis.Recorder.Launching;
 
-/// <summary>What the launcher is to do, sent to it as JSON on file descriptor 3.</summary>
+/// <summary>What the launcher is to do, sent to it on file descriptor 3 as length-prefixed fields (<see cref="LaunchRequestCodec"/>).</summary>
 public sealed record LaunchRequest
 {
     public required LaunchMode Mode { get; init; }

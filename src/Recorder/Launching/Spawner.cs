@@ -35,13 +35,13 @@ internal static unsafe class Spawner
             if (error != 0)
                 throw new RecorderException($"cannot start the launcher {launcher.Executable}: {Libc.Describe(error)}");
 
-            var json = LaunchRequestCodec.Encode(request);
-            fixed (byte* p = json)
+            var encoded = LaunchRequestCodec.Encode(request);
+            fixed (byte* p = encoded)
             {
                 var written = 0;
-                while (written < json.Length)
+                while (written < encoded.Length)
                 {
-                    var n = Libc.write(fds[1], p + written, json.Length - written);
+                    var n = Libc.write(fds[1], p + written, encoded.Length - written);
                     if (n <= 0)
                         throw new RecorderException($"cannot send the request to the launcher: {Libc.Describe(Libc.Errno)}");
                     written += (int)n;
