@@ -166,6 +166,20 @@ public sealed class RecordTests
         Assert.Empty(Directory.GetDirectories(mount, $"portcullis-{Environment.ProcessId}-*"));
     }
 
+    [Fact]
+    public async Task Ebpf_follows_processes_into_child_cgroups_and_removes_them_afterwards()
+    {
+        var mount = Ebpf.CgroupV2.FindMount()!;
+        // The shell moves itself into a child of the recording cgroup, leaves a sleeper there, and calls uname.
+        var script = $"cg=$(grep '^0::' /proc/self/cgroup | cut -d: -f3); mkdir {mount}$cg/child; echo $$ > {mount}$cg/child/cgroup.procs; sleep 30 & " +
+            "moved=$(grep '^0::' /proc/self/cgroup | cut -d: -f3); case $moved in */child) uname > /dev/null;; *) echo \"still in $moved\" >&2; exit 9;; esac";
+        var r = await Record(BackendChoice.Ebpf, "/bin/sh", "-c", script);
+        Assert.Equal(0, r.ExitCode);
+        Assert.Contains("uname", Names(r));
+        Assert.Contains(r.Warnings, w => w.Id == Profiles.Diagnostics.DiagnosticId.ProcessesLeftRunning);
+        Assert.Empty(Directory.GetDirectories(mount, $"portcullis-{Environment.ProcessId}-*"));
+    }
+
     [Theory]
     [MemberData(nameof(Backends))]
     public async Task A_missing_program_is_exit_127_with_a_coded_message(BackendChoice backend)

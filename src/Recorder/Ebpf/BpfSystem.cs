@@ -8,8 +8,8 @@ namespace Portcullis.Recorder.Ebpf;
 internal static unsafe class BpfSystem
 {
     private const long SysBpf = 321;
-    private const int MapCreate = 0, ProgLoad = 5, RawTracepointOpen = 17, MapLookupBatch = 24;
-    private const int MapTypeArray = 2;
+    private const int MapCreate = 0, MapUpdateElem = 2, ProgLoad = 5, RawTracepointOpen = 17, MapLookupBatch = 24;
+    private const int MapTypeArray = 2, MapTypeCgroupArray = 8;
     private const int ProgTypeRawTracepoint = 17;
     private const int ProgTypeLsm = 29;
     private const int AttachTypeLsmMac = 27;
@@ -24,6 +24,26 @@ internal static unsafe class BpfSystem
         *(uint*)(attr + 8) = (uint)valueSize;
         *(uint*)(attr + 12) = (uint)entries;
         return Call(MapCreate, attr, "creating a BPF map");
+    }
+
+    /// <summary>A one-entry BPF_MAP_TYPE_CGROUP_ARRAY holding the cgroup open as <paramref name="cgroupFd"/>, for bpf_current_task_under_cgroup.</summary>
+    public static int CreateCgroupArrayMap(int cgroupFd)
+    {
+        var attr = stackalloc byte[AttrSize];
+        new Span<byte>(attr, AttrSize).Clear();
+        *(uint*)(attr + 0) = MapTypeCgroupArray;
+        *(uint*)(attr + 4) = 4;
+        *(uint*)(attr + 8) = 4;
+        *(uint*)(attr + 12) = 1;
+        var map = Call(MapCreate, attr, "creating a BPF cgroup array");
+        var key = 0u;
+        var value = (uint)cgroupFd;
+        new Span<byte>(attr, AttrSize).Clear();
+        *(uint*)(attr + 0) = (uint)map;
+        *(ulong*)(attr + 8) = (ulong)&key;
+        *(ulong*)(attr + 16) = (ulong)&value;
+        Call(MapUpdateElem, attr, "putting the recording cgroup in its BPF map");
+        return map;
     }
 
     public static int LoadRawTracepointProgram(ReadOnlySpan<BpfInstruction> program, string name) =>

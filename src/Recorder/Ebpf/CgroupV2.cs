@@ -4,19 +4,23 @@ namespace Portcullis.Recorder.Ebpf;
 
 /// <summary>
 /// A transient cgroup v2 for one recording. The cgroup2 mount is found in /proc/self/mountinfo (it may be
-/// /sys/fs/cgroup or, on a hybrid layout, /sys/fs/cgroup/unified). Its id, which bpf_get_current_cgroup_id
-/// returns, is the inode number of its directory. Disposing kills what is left in it and removes it.
+/// /sys/fs/cgroup or, on a hybrid layout, /sys/fs/cgroup/unified). The BPF programs match it and its
+/// descendants through a cgroup array holding its directory's descriptor. Disposing kills everything in it
+/// and below it (cgroup.kill, or each process where the kernel has no cgroup.kill) and removes it, children first.
 /// </summary>
 internal sealed class CgroupV2 : IDisposable
 {
-    private CgroupV2(string path, ulong id)
+    private CgroupV2(string path, int fd)
     {
         Path = path;
-        Id = id;
+        Descriptor = fd;
     }
 
     public string Path { get; }
-    public ulong Id { get; }
+
+    /// <summary>The cgroup's directory, open (for BPF_MAP_TYPE_CGROUP_ARRAY).</summary>
+    public int Descriptor { get; private set; }
+
     public string Procs => System.IO.Path.Combine(Path, "cgroup.procs");
 
     public static string? FindMount()
@@ -45,40 +49,47 @@ internal sealed class CgroupV2 : IDisposable
         {
             throw new RecorderException($"cannot create a cgroup under {mount}: {e.Message}");
         }
-        return new CgroupV2(path, Inode(path));
+        var fd = Libc.open(path, Libc.O_RDONLY | Libc.O_DIRECTORY | Libc.O_CLOEXEC);
+        if (fd < 0)
+        {
+            var errno = Libc.Errno;
+            Directory.Delete(path);
+            throw new RecorderException($"cannot open the cgroup {path}: {Libc.Describe(errno)}");
+        }
+        return new CgroupV2(path, fd);
     }
 
-    /// <summary>Processes still in the cgroup (after the command exited: what it left running).</summary>
-    public int ProcessCount()
-    {
-        try
-        {
-            return File.ReadAllText(Procs).Split('\n', StringSplitOptions.RemoveEmptyEntries).Length;
-        }
-        catch (IOException)
-        {
-            return 0;
-        }
-    }
+    /// <summary>Processes still in the cgroup or below it (after the command exited: what it left running).</summary>
+    public int ProcessCount() => Subtree().Sum(dir => Pids(dir).Count);
 
     public void Dispose()
     {
+        if (Descriptor >= 0)
+        {
+            Libc.close(Descriptor);
+            Descriptor = -1;
+        }
+        if (!Directory.Exists(Path))
+            return;
+        var kill = System.IO.Path.Combine(Path, "cgroup.kill");
         for (var attempt = 0; attempt < 200; attempt++)
         {
             try
             {
-                var left = File.ReadAllText(Procs).Trim();
-                if (left.Length > 0)
+                var cgroups = Subtree();
+                if (cgroups.Any(dir => Pids(dir).Count > 0))
                 {
-                    if (File.Exists(System.IO.Path.Combine(Path, "cgroup.kill")))
-                        File.WriteAllText(System.IO.Path.Combine(Path, "cgroup.kill"), "1");
+                    if (File.Exists(kill))
+                        File.WriteAllText(kill, "1");
                     else
-                        foreach (var pid in left.Split('\n'))
-                            Libc.kill(int.Parse(pid, System.Globalization.CultureInfo.InvariantCulture), Libc.SIGKILL);
+                        foreach (var pid in cgroups.SelectMany(Pids))
+                            Libc.kill(pid, Libc.SIGKILL);
                     Thread.Sleep(10);
                     continue;
                 }
-                Directory.Delete(Path);
+                // Deepest first: a cgroup with children cannot be removed.
+                foreach (var dir in cgroups.OrderByDescending(d => d.Length))
+                    Directory.Delete(dir);
                 return;
             }
             catch (DirectoryNotFoundException)
@@ -92,20 +103,20 @@ internal sealed class CgroupV2 : IDisposable
         }
     }
 
-    // statx(2) through syscall(2): glibc before 2.28 has no statx wrapper, and a "stat" export exists only from 2.33.
-    private static unsafe ulong Inode(string path)
+    // This cgroup and every cgroup below it (directories; the cgroup files are not directories).
+    private List<string> Subtree() =>
+        Directory.Exists(Path) ? [Path, .. Directory.EnumerateDirectories(Path, "*", SearchOption.AllDirectories)] : [];
+
+    private static List<int> Pids(string cgroup)
     {
-        const long SysStatx = 332;
-        const long AtFdcwd = -100;
-        const long StatxIno = 0x100;
-        var buffer = stackalloc byte[256];
-        var name = System.Text.Encoding.UTF8.GetBytes(path + "\0");
-        fixed (byte* p = name)
+        try
         {
-            if (Libc.syscall(SysStatx, AtFdcwd, (long)p, 0, StatxIno, (long)buffer) != 0)
-                throw new RecorderException($"cannot stat {path}: {Libc.Describe(Libc.Errno)}");
+            return File.ReadAllText(System.IO.Path.Combine(cgroup, "cgroup.procs")).Split('\n', StringSplitOptions.RemoveEmptyEntries)
+                .Select(p => int.Parse(p, System.Globalization.CultureInfo.InvariantCulture)).ToList();
         }
-        // struct statx: mask, blksize (u32 each), attributes (u64), nlink, uid, gid (u32), mode, spare (u16): stx_ino at 32.
-        return *(ulong*)(buffer + 32);
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return [];
+        }
     }
 }

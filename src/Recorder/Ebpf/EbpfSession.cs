@@ -34,16 +34,17 @@ internal static class EbpfSession
         }
 
         using var owned = cgroup;
-        int armed = -1, counts = -1, enterProg = -1, execProg = -1, enterLink = -1, execLink = -1, caps = -1, capsProg = -1, capsLink = -1;
+        int cgroupMap = -1, armed = -1, counts = -1, enterProg = -1, execProg = -1, enterLink = -1, execLink = -1, caps = -1, capsProg = -1, capsLink = -1;
         var notes = new List<string>();
         try
         {
             try
             {
+                cgroupMap = BpfSystem.CreateCgroupArrayMap(cgroup.Descriptor);
                 armed = BpfSystem.CreateArrayMap(4, 1);
                 counts = BpfSystem.CreateArrayMap(8, RecorderPrograms.Abis * RecorderPrograms.SlotsPerAbi);
-                enterProg = BpfSystem.LoadRawTracepointProgram(RecorderPrograms.SysEnter(cgroup.Id, armed, counts), "pcl_sys_enter");
-                execProg = BpfSystem.LoadRawTracepointProgram(RecorderPrograms.ProcessExec(cgroup.Id, armed), "pcl_exec");
+                enterProg = BpfSystem.LoadRawTracepointProgram(RecorderPrograms.SysEnter(cgroupMap, armed, counts), "pcl_sys_enter");
+                execProg = BpfSystem.LoadRawTracepointProgram(RecorderPrograms.ProcessExec(cgroupMap, armed), "pcl_exec");
                 execLink = BpfSystem.AttachRawTracepoint(execProg, "sched_process_exec");
                 enterLink = BpfSystem.AttachRawTracepoint(enterProg, "sys_enter");
             }
@@ -56,7 +57,7 @@ internal static class EbpfSession
             {
                 var capable = BtfReader.Kernel().FuncId("bpf_lsm_capable") ?? throw new RecorderException("the kernel's BTF has no bpf_lsm_capable");
                 caps = BpfSystem.CreateArrayMap(8, RecorderPrograms.Capabilities);
-                capsProg = BpfSystem.LoadLsmProgram(RecorderPrograms.CapabilityCounter(cgroup.Id, armed, caps), "pcl_capable", capable);
+                capsProg = BpfSystem.LoadLsmProgram(RecorderPrograms.CapabilityCounter(cgroupMap, armed, caps), "pcl_capable", capable);
                 capsLink = BpfSystem.AttachRawTracepoint(capsProg, null);
             }
             catch (RecorderException e)
@@ -87,7 +88,7 @@ internal static class EbpfSession
         }
         finally
         {
-            foreach (var fd in new[] { capsLink, capsProg, caps, enterLink, execLink, enterProg, execProg, counts, armed })
+            foreach (var fd in new[] { capsLink, capsProg, caps, enterLink, execLink, enterProg, execProg, counts, armed, cgroupMap })
                 BpfSystem.Close(fd);
         }
     }

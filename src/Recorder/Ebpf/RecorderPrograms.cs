@@ -2,8 +2,10 @@ namespace Portcullis.Recorder.Ebpf;
 
 /// <summary>
 /// The programs of the eBPF backend (x86_64 kernels).
+/// <para>Every program first asks bpf_current_task_under_cgroup whether the task is in the recording cgroup or
+/// one below it (a command may move its processes into child cgroups), against a one-entry cgroup array.</para>
 /// <para>sys_enter (raw tracepoint; ctx args[0] = struct pt_regs *, args[1] = syscall number): when the task is
-/// in the recording cgroup and the session is armed, adds one to counts[abi * 4096 + nr]. x32 calls carry bit
+/// under the recording cgroup and the session is armed, adds one to counts[abi * 4096 + nr]. x32 calls carry bit
 /// 30 in the number; i386 calls come from the 32-bit user code segment (regs->cs == 0x23). Numbers of 4095
 /// and above share slot 4095.</para>
 /// <para>sched_process_exec: when the launcher's execve in the recording cgroup completes, arms the session, so
@@ -19,15 +21,15 @@ internal static class RecorderPrograms
     public const int AbiX86_64 = 0, AbiI386 = 1, AbiX32 = 2;
 
     private const int HelperMapLookup = 1;
-    private const int HelperCgroupId = 80;
+    private const int HelperUnderCgroup = 37;
     private const int HelperProbeReadKernel = 113;
     private const int X32Bit = 0x40000000;
     private const short PtRegsCs = 17 * 8;
     private const int User32Cs = 0x23;
 
-    public static BpfInstruction[] SysEnter(ulong cgroupId, int armedMap, int countsMap)
+    public static BpfInstruction[] SysEnter(int cgroupMap, int armedMap, int countsMap)
     {
-        var a = RecordedAndArmed(cgroupId, armedMap)
+        var a = RecordedAndArmed(cgroupMap, armedMap)
             .LoadDw(BpfAssembler.R7, BpfAssembler.R6, 8)
             .MovImm(BpfAssembler.R8, AbiX86_64 * SlotsPerAbi)
             .Mov(BpfAssembler.R1, BpfAssembler.R7)
@@ -57,20 +59,18 @@ internal static class RecorderPrograms
         return CountAndExit(a, countsMap).Build();
     }
 
-    public static BpfInstruction[] CapabilityCounter(ulong cgroupId, int armedMap, int capabilitiesMap)
+    public static BpfInstruction[] CapabilityCounter(int cgroupMap, int armedMap, int capabilitiesMap)
     {
-        var a = RecordedAndArmed(cgroupId, armedMap)
+        var a = RecordedAndArmed(cgroupMap, armedMap)
             .LoadDw(BpfAssembler.R7, BpfAssembler.R6, 16)
             .JumpIfGreater(BpfAssembler.R7, Capabilities - 1, "out");
         return CountAndExit(a, capabilitiesMap).Build();
     }
 
-    public static BpfInstruction[] ProcessExec(ulong cgroupId, int armedMap)
+    public static BpfInstruction[] ProcessExec(int cgroupMap, int armedMap)
     {
         var a = new BpfAssembler();
-        a.CallHelper(HelperCgroupId)
-            .LoadImm64(BpfAssembler.R1, cgroupId)
-            .JumpIfNotEqualReg(BpfAssembler.R0, BpfAssembler.R1, "out");
+        UnderCgroup(a, cgroupMap);
         LookupSlotZero(a, armedMap)
             .MovImm(BpfAssembler.R1, 1)
             .StoreW(BpfAssembler.R0, 0, BpfAssembler.R1)
@@ -80,18 +80,23 @@ internal static class RecorderPrograms
         return a.Build();
     }
 
-    // r6 = ctx; continues only for a task in the recording cgroup once the session is armed, else jumps to "out".
-    private static BpfAssembler RecordedAndArmed(ulong cgroupId, int armedMap)
+    // r6 = ctx; continues only for a task under the recording cgroup once the session is armed, else jumps to "out".
+    private static BpfAssembler RecordedAndArmed(int cgroupMap, int armedMap)
     {
         var a = new BpfAssembler();
-        a.Mov(BpfAssembler.R6, BpfAssembler.R1)
-            .CallHelper(HelperCgroupId)
-            .LoadImm64(BpfAssembler.R1, cgroupId)
-            .JumpIfNotEqualReg(BpfAssembler.R0, BpfAssembler.R1, "out");
+        a.Mov(BpfAssembler.R6, BpfAssembler.R1);
+        UnderCgroup(a, cgroupMap);
         return LookupSlotZero(a, armedMap)
             .LoadW(BpfAssembler.R1, BpfAssembler.R0, 0)
             .JumpIfEqual(BpfAssembler.R1, 0, "out");
     }
+
+    // bpf_current_task_under_cgroup(cgroup array, 0) is 1 for the recording cgroup and its descendants.
+    private static BpfAssembler UnderCgroup(BpfAssembler a, int cgroupMap) =>
+        a.LoadMap(BpfAssembler.R1, cgroupMap)
+            .MovImm(BpfAssembler.R2, 0)
+            .CallHelper(HelperUnderCgroup)
+            .JumpIfNotEqual(BpfAssembler.R0, 1, "out");
 
     // map[r7] += 1 (atomically), then the "out" label: return 0.
     private static BpfAssembler CountAndExit(BpfAssembler a, int map) =>

@@ -26,7 +26,12 @@ internal static unsafe partial class Libc
     public const int __WNOTHREAD = 0x20000000;
     public const int __WALL = 0x40000000;
 
+    public const int O_RDONLY = 0;
+    public const int O_DIRECTORY = 0x10000;
     public const int O_CLOEXEC = 0x80000;
+
+    [LibraryImport(Lib, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int open(string path, int flags);
 
     [LibraryImport(Lib, SetLastError = true)]
     public static partial long ptrace(long request, int pid, IntPtr addr, IntPtr data);
