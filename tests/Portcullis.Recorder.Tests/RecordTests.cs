@@ -119,6 +119,25 @@ public sealed class RecordTests
         Assert.Equal(("getpid", 0x40000000 | 39), (call.Name, call.Number));
     }
 
+    [Theory]
+    [MemberData(nameof(Backends))]
+    public async Task Int_0x80_from_a_64_bit_process_is_an_i386_call(BackendChoice backend)
+    {
+        var program = Int80From64BitProgram();
+        try
+        {
+            var r = await Record(backend, program);
+            Assert.Equal(7, r.ExitCode);
+            Assert.Equal(["getpid"], Names(r, SeccompArch.X86));
+            Assert.DoesNotContain("writev", Names(r));
+            Assert.Contains("exit_group", Names(r));
+        }
+        finally
+        {
+            File.Delete(program);
+        }
+    }
+
     [Fact]
     public async Task Ptrace_sees_files_executables_sockets_and_bound_ports()
     {

@@ -5,15 +5,21 @@ namespace Portcullis.Recorder.Ebpf;
 
 /// <summary>
 /// Reads the kernel's BTF (/sys/kernel/btf/vmlinux, format of linux/btf.h) far enough to find type ids by
-/// kind and name, such as the FUNC bpf_lsm_capable that an LSM program attaches to. Types are numbered from
-/// 1 in file order; each kind is followed by data whose size the kind and its vlen decide.
+/// kind and name, such as the FUNC bpf_lsm_capable that an LSM program attaches to, and the byte offsets of
+/// the struct members a program reads (thread_info.status). Types are numbered from 1 in file order; each
+/// kind is followed by data whose size the kind and its vlen decide.
 /// </summary>
 internal sealed class BtfReader
 {
     public const int KindFunc = 12;
+    private const int KindStruct = 4;
+
+    // The structs whose members programs read; others are skipped, as the kernel's BTF has tens of thousands.
+    private static readonly HashSet<string> StructsRead = new(StringComparer.Ordinal) { "task_struct", "thread_info" };
     private const ushort Magic = 0xeB9F;
 
     private readonly Dictionary<(int Kind, string Name), int> _ids = [];
+    private readonly Dictionary<(string Struct, string Member), int> _offsets = [];
 
     private BtfReader(byte[] data)
     {
@@ -36,6 +42,19 @@ internal sealed class BtfReader
             var vlen = (int)(info & 0xffff);
             if (nameOffset != 0 && kind == KindFunc)
                 _ids.TryAdd((kind, Name(strings, nameOffset)), id);
+            if (nameOffset != 0 && kind == KindStruct && StructsRead.Contains(Name(strings, nameOffset)))
+            {
+                var structName = Name(strings, nameOffset);
+                var bitfields = (info & 0x80000000) != 0;
+                for (var m = 0; m < vlen; m++)
+                {
+                    var member = data.AsSpan(at + 12 + 12 * m);
+                    var memberName = (int)BinaryPrimitives.ReadUInt32LittleEndian(member);
+                    var bits = BinaryPrimitives.ReadUInt32LittleEndian(member[8..]);
+                    if (memberName != 0)
+                        _offsets.TryAdd((structName, Name(strings, memberName)), (int)((bitfields ? bits & 0xffffff : bits) / 8));
+                }
+            }
             at += 12 + Trailing(kind, vlen);
         }
     }
@@ -45,6 +64,9 @@ internal sealed class BtfReader
     public static BtfReader FromBytes(byte[] data) => new(data);
 
     public int? FuncId(string name) => _ids.TryGetValue((KindFunc, name), out var id) ? id : null;
+
+    /// <summary>The byte offset of <paramref name="member"/> in struct <paramref name="structName"/> (task_struct or thread_info), or null.</summary>
+    public int? MemberOffset(string structName, string member) => _offsets.TryGetValue((structName, member), out var offset) ? offset : null;
 
     private static byte[] ReadKernel()
     {

@@ -34,6 +34,7 @@ internal static class EbpfSession
         }
 
         using var owned = cgroup;
+        var btf = KernelBtf();
         int cgroupMap = -1, armed = -1, counts = -1, enterProg = -1, execProg = -1, enterLink = -1, execLink = -1, caps = -1, capsProg = -1, capsLink = -1;
         var notes = new List<string>();
         try
@@ -43,7 +44,7 @@ internal static class EbpfSession
                 cgroupMap = BpfSystem.CreateCgroupArrayMap(cgroup.Descriptor);
                 armed = BpfSystem.CreateArrayMap(4, 1);
                 counts = BpfSystem.CreateArrayMap(8, RecorderPrograms.Abis * RecorderPrograms.SlotsPerAbi);
-                enterProg = BpfSystem.LoadRawTracepointProgram(RecorderPrograms.SysEnter(cgroupMap, armed, counts), "pcl_sys_enter");
+                enterProg = BpfSystem.LoadRawTracepointProgram(RecorderPrograms.SysEnter(cgroupMap, armed, counts, CompatStatusOffset(btf)), "pcl_sys_enter");
                 execProg = BpfSystem.LoadRawTracepointProgram(RecorderPrograms.ProcessExec(cgroupMap, armed), "pcl_exec");
                 execLink = BpfSystem.AttachRawTracepoint(execProg, "sched_process_exec");
                 enterLink = BpfSystem.AttachRawTracepoint(enterProg, "sys_enter");
@@ -55,7 +56,7 @@ internal static class EbpfSession
 
             try
             {
-                var capable = BtfReader.Kernel().FuncId("bpf_lsm_capable") ?? throw new RecorderException("the kernel's BTF has no bpf_lsm_capable");
+                var capable = (btf ?? throw new RecorderException("the kernel's BTF (/sys/kernel/btf/vmlinux) cannot be read")).FuncId("bpf_lsm_capable") ?? throw new RecorderException("the kernel's BTF has no bpf_lsm_capable");
                 caps = BpfSystem.CreateArrayMap(8, RecorderPrograms.Capabilities);
                 capsProg = BpfSystem.LoadLsmProgram(RecorderPrograms.CapabilityCounter(cgroupMap, armed, caps), "pcl_capable", capable);
                 capsLink = BpfSystem.AttachRawTracepoint(capsProg, null);
@@ -90,6 +91,23 @@ internal static class EbpfSession
         {
             foreach (var fd in new[] { capsLink, capsProg, caps, enterLink, execLink, enterProg, execProg, counts, armed, cgroupMap })
                 BpfSystem.Close(fd);
+        }
+    }
+
+    // task_struct.thread_info.status, when the kernel's BTF can say where it is.
+    private static int? CompatStatusOffset(BtfReader? btf) =>
+        btf?.MemberOffset("task_struct", "thread_info") is { } info && btf.MemberOffset("thread_info", "status") is { } status ? info + status : null;
+
+    // Read once per session: the capability program and the compat check both need it.
+    private static BtfReader? KernelBtf()
+    {
+        try
+        {
+            return BtfReader.Kernel();
+        }
+        catch (RecorderException)
+        {
+            return null;
         }
     }
 

@@ -6,7 +6,8 @@ namespace Portcullis.Recorder.Ebpf;
 /// one below it (a command may move its processes into child cgroups), against a one-entry cgroup array.</para>
 /// <para>sys_enter (raw tracepoint; ctx args[0] = struct pt_regs *, args[1] = syscall number): when the task is
 /// under the recording cgroup and the session is armed, adds one to counts[abi * 4096 + nr]. x32 calls carry bit
-/// 30 in the number; i386 calls come from the 32-bit user code segment (regs->cs == 0x23). Numbers of 4095
+/// 30 in the number; i386 calls have TS_COMPAT in the task's thread_info.status (int 0x80 from a 64-bit process
+/// included), or, where the kernel's BTF does not say where that is, come from the 32-bit code segment (regs->cs == 0x23). Numbers of 4095
 /// and above share slot 4095.</para>
 /// <para>sched_process_exec: when the launcher's execve in the recording cgroup completes, arms the session, so
 /// the launcher's own start-up is never counted (nor the execve that started the target, which the caller adds).</para>
@@ -23,11 +24,16 @@ internal static class RecorderPrograms
     private const int HelperMapLookup = 1;
     private const int HelperUnderCgroup = 37;
     private const int HelperProbeReadKernel = 113;
+    private const int HelperCurrentTask = 35;
+    private const int TsCompat = 0x0002;
     private const int X32Bit = 0x40000000;
     private const short PtRegsCs = 17 * 8;
     private const int User32Cs = 0x23;
 
-    public static BpfInstruction[] SysEnter(int cgroupMap, int armedMap, int countsMap)
+    /// <param name="compatStatusOffset">Where task_struct's thread_info.status lies (from the kernel's BTF): its TS_COMPAT
+    /// bit marks every 32-bit call, int 0x80 from a 64-bit process included. Null: fall back to the code segment,
+    /// which only tells 32-bit processes.</param>
+    public static BpfInstruction[] SysEnter(int cgroupMap, int armedMap, int countsMap, int? compatStatusOffset = null)
     {
         var a = RecordedAndArmed(cgroupMap, armedMap)
             .LoadDw(BpfAssembler.R7, BpfAssembler.R6, 8)
@@ -38,17 +44,34 @@ internal static class RecorderPrograms
             .MovImm(BpfAssembler.R8, AbiX32 * SlotsPerAbi)
             .AndImm(BpfAssembler.R7, ~X32Bit)
             .Goto("index")
-            .Label("not_x32")
-            .LoadDw(BpfAssembler.R3, BpfAssembler.R6, 0)
-            .AddImm(BpfAssembler.R3, PtRegsCs)
-            .Mov(BpfAssembler.R1, BpfAssembler.R10)
-            .AddImm(BpfAssembler.R1, -16)
-            .MovImm(BpfAssembler.R2, 8)
-            .CallHelper(HelperProbeReadKernel)
-            .JumpIfNotEqual(BpfAssembler.R0, 0, "index")
-            .LoadDw(BpfAssembler.R1, BpfAssembler.R10, -16)
-            .JumpIfNotEqual(BpfAssembler.R1, User32Cs, "index")
-            .MovImm(BpfAssembler.R8, AbiI386 * SlotsPerAbi)
+            .Label("not_x32");
+        if (compatStatusOffset is { } offset)
+        {
+            a.CallHelper(HelperCurrentTask)
+                .Mov(BpfAssembler.R3, BpfAssembler.R0)
+                .AddImm(BpfAssembler.R3, offset)
+                .Mov(BpfAssembler.R1, BpfAssembler.R10)
+                .AddImm(BpfAssembler.R1, -16)
+                .MovImm(BpfAssembler.R2, 4)
+                .CallHelper(HelperProbeReadKernel)
+                .JumpIfNotEqual(BpfAssembler.R0, 0, "index")
+                .LoadW(BpfAssembler.R1, BpfAssembler.R10, -16)
+                .AndImm(BpfAssembler.R1, TsCompat)
+                .JumpIfEqual(BpfAssembler.R1, 0, "index");
+        }
+        else
+        {
+            a.LoadDw(BpfAssembler.R3, BpfAssembler.R6, 0)
+                .AddImm(BpfAssembler.R3, PtRegsCs)
+                .Mov(BpfAssembler.R1, BpfAssembler.R10)
+                .AddImm(BpfAssembler.R1, -16)
+                .MovImm(BpfAssembler.R2, 8)
+                .CallHelper(HelperProbeReadKernel)
+                .JumpIfNotEqual(BpfAssembler.R0, 0, "index")
+                .LoadDw(BpfAssembler.R1, BpfAssembler.R10, -16)
+                .JumpIfNotEqual(BpfAssembler.R1, User32Cs, "index");
+        }
+        a.MovImm(BpfAssembler.R8, AbiI386 * SlotsPerAbi)
             .Label("index")
             .JumpIfGreater(BpfAssembler.R7, SlotsPerAbi - 2, "overflow")
             .Goto("count")
