@@ -45,6 +45,7 @@ foreach (var (sample, drive) in new (string, Func<string, int, Task>)[] { ("Todo
         $"{sample,-10} {needed.Count,7} {allowed.Count,8} {(double)allowed.Count / needed.Count,10:0.00} {missing.Count,8} {allowed.Except(needed).Count(),6}   publish: {without,7:0.0}s {with,7:0.0}s {tests,6:0.0}s {with - without - tests,8:0.0}s {again,6:0.0}s"));
     if (missing.Count > 0)
         Console.WriteLine("  needed but not allowed: " + string.Join(", ", missing));
+    Console.WriteLine("  allowed, not made here: " + string.Join(", ", allowed.Except(needed).Order(StringComparer.Ordinal)));
 }
 
 // The analyzer on TodoApi (the whole Microsoft.AspNetCore.App closure framework-dependent), next to ILLink trimming it.
