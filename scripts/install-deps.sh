@@ -4,9 +4,10 @@
 # run loads profiles with it), runc and crun (generated profiles are run in real containers), bpftool (tests
 # check our BTF reader against it; the product does not use it), docker-registry on loopback with htpasswd
 # (apache2-utils) for the OCI client, skopeo and umoci for third-party images and interop, gcc for the native
-# library the analyzer tests build.
+# library the analyzer tests build, and for the kernel lab qemu (software emulation), busybox and cpio; then the
+# lab's kernel and initramfs (scripts/kernel-lab.sh, cached by kernel version).
 set -euo pipefail
-packages=(apparmor libseccomp2 runc crun bpftool docker-registry skopeo umoci apache2-utils gcc libc6-dev)
+packages=(apparmor libseccomp2 runc crun bpftool docker-registry skopeo umoci apache2-utils gcc libc6-dev qemu-system-x86 busybox-static cpio)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -27,3 +28,5 @@ if [ -n "$unified" ] && [ "$unified" != /sys/fs/cgroup ]; then
     mount -t cgroup -o "$controller" "$controller" "/sys/fs/cgroup/$controller" || echo "could not bind $controller to cgroup v1" >&2
   done
 fi
+
+bash "$(dirname "$0")/kernel-lab.sh" >/dev/null

@@ -41,6 +41,24 @@ public sealed class TraceeViewTests
         }
     }
 
+    [Fact]
+    public async Task A_relative_path_opened_with_a_32_bit_AT_FDCWD_is_resolved_against_the_working_directory()
+    {
+        // dash passes AT_FDCWD in a 32-bit register: the 64-bit argument reads 0xffffff9c, not -100.
+        var dir = Directory.CreateTempSubdirectory("portcullis-cwd-").FullName;
+        try
+        {
+            var r = await Record(BackendChoice.Ptrace, "/bin/dash", "-c", $"cd {dir} && echo x > made-here");
+            Assert.Equal(0, r.ExitCode);
+            var made = Assert.Single(r.Recording.Files, f => f.Path == Path.Combine(dir, "made-here"));
+            Assert.True(made.Access.HasFlag(Profiles.Recordings.FileAccessKind.Create));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
     [Theory]
     [InlineData(BackendChoice.Ptrace)]
     [InlineData(BackendChoice.Ebpf)]

@@ -59,6 +59,8 @@ internal static class RecordCommand
                 AtomicFile.Write(seccompPath, System.Text.Encoding.UTF8.GetBytes(ProfileRendering.OciJson(SeccompGenerator.Generate(new GenerationRequest { Recordings = [new LabeledRecording(string.Join(' ', target), result.Recording)] }, bag).Profile)));
             if (parse.GetValue(apparmor) is { } apparmorPath)
             {
+                if (result.Recording.Files.Count == 0)
+                    bag.Add(Diagnostic.Warning(DiagnosticId.AppArmorWithoutFiles, $"the {result.Backend.ToString().ToLowerInvariant()} backend recorded no files, so the AppArmor profile allows no file access at all and the program will not run under it; record with --backend ptrace for file rules"));
                 var profileName = parse.GetValue(name) ?? "portcullis-" + Path.GetFileName(target[0]);
                 AtomicFile.Write(apparmorPath, System.Text.Encoding.UTF8.GetBytes(AppArmorRenderer.Render(AppArmorGenerator.FromRecording(result.Recording, profileName))));
             }

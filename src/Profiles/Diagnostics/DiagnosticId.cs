@@ -71,6 +71,7 @@ public enum DiagnosticId
     NoRecording = 5009,
     TestsFailed = 5010,
     LabelsDisabled = 5011,
+    AppArmorWithoutFiles = 5012,
 
     RegistryFailed = 6001,
 

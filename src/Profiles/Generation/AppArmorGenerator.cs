@@ -5,17 +5,22 @@ using Portcullis.Profiles.Recordings;
 namespace Portcullis.Profiles.Generation;
 
 /// <summary>
-/// An AppArmor profile from a recording: file rules from the files touched (paths generalised; read → r,
-/// write/create/delete → w, executed → rix, mapped executable → mr; directories end in /), network rules
-/// from the socket families and types, capability rules from the capabilities seen. Stat-only accesses need
-/// no rule. Nothing that was not recorded is allowed.
+/// An AppArmor profile from a recording: file rules from the files touched (paths generalised, AppArmor's glob
+/// characters in names escaped; read → r, write/create/delete → w, a rename's source → rw, a hard link's new
+/// name → l, a lock → k, executed → mrix plus mr on its ELF interpreter, which the kernel maps at execve without
+/// a syscall naming it; mapped executable → mr; directories end in /), network rules from the socket families
+/// and types, capability rules from the capabilities seen. Stat-only accesses need no rule. Nothing that was
+/// not recorded is allowed; apparmor_parser and a kernel with AppArmor are the judges (tests).
 /// </summary>
 public static class AppArmorGenerator
 {
     public static AppArmorProfile FromRecording(Recording recording, string name, bool complain = false)
     {
         var files = new Dictionary<string, FilePermissions>(StringComparer.Ordinal);
-        foreach (var f in recording.Files)
+        var observed = recording.Files.ToList();
+        foreach (var interpreter in recording.Files.Where(f => f.Access.HasFlag(FileAccessKind.Execute)).Select(f => ElfInterpreter.Of(f.Path)).OfType<string>().Distinct(StringComparer.Ordinal))
+            observed.Add(new FileObservation(interpreter, FileAccessKind.MmapExec | FileAccessKind.Read, new HashSet<Backend>()));
+        foreach (var f in observed)
         {
             if (Permissions(f.Access) is not { } perms)
                 continue;
@@ -23,6 +28,15 @@ public static class AppArmorGenerator
             if (Directory.Exists(f.Path) && !path.EndsWith('/'))
                 path += "/";
             files[path] = files.TryGetValue(path, out var existing) ? existing.Union(perms) : perms;
+        }
+
+        // A hard link may have only permissions its target has (apparmor.d, "link rules"): targets get what the links got.
+        var linked = observed.Where(f => f.Access.HasFlag(FileAccessKind.Link)).Select(f => files.GetValueOrDefault(PathGeneralizer.Generalize(f.Path))).OfType<FilePermissions>()
+            .Aggregate((FilePermissions?)null, (all, p) => all is null ? p : all.Union(p));
+        if (linked is not null)
+        {
+            foreach (var target in observed.Where(f => f.Access.HasFlag(FileAccessKind.LinkSource)).Select(f => PathGeneralizer.Generalize(f.Path)).Distinct(StringComparer.Ordinal).ToList())
+                files[target] = files[target].Union(linked with { Link = false });
         }
 
         var rules = new List<AppArmorRule>();
@@ -58,10 +72,12 @@ public static class AppArmorGenerator
     {
         var read = access.HasFlag(FileAccessKind.Read) || access.HasFlag(FileAccessKind.MmapExec) || access.HasFlag(FileAccessKind.Execute);
         var write = access.HasFlag(FileAccessKind.Write) || access.HasFlag(FileAccessKind.Create) || access.HasFlag(FileAccessKind.Delete);
-        var mmap = access.HasFlag(FileAccessKind.MmapExec);
+        var mmap = access.HasFlag(FileAccessKind.MmapExec) || access.HasFlag(FileAccessKind.Execute);
         var exec = access.HasFlag(FileAccessKind.Execute) ? "ix" : null;
-        if (!read && !write && !mmap && exec is null)
+        var link = access.HasFlag(FileAccessKind.Link);
+        var lockFile = access.HasFlag(FileAccessKind.Lock);
+        if (!read && !write && !mmap && exec is null && !link && !lockFile)
             return null;
-        return new FilePermissions(read, write, false, false, false, mmap, exec);
+        return new FilePermissions(read, write, false, link, lockFile, mmap, exec);
     }
 }

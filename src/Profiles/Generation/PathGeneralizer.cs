@@ -13,7 +13,9 @@ public static partial class PathGeneralizer
 
     public static string Generalize(string path)
     {
-        var p = ProcTask().Replace(path, "/proc/@{pid}/task/@{tid}");
+        // A recorded name is literal: AppArmor's glob and variable characters in it are escaped before any glob is made.
+        var p = Escape(path);
+        p = ProcTask().Replace(p, "/proc/@{pid}/task/@{tid}");
         p = ProcPid().Replace(p, "/proc/@{pid}");
         if (TempRoots.Any(r => p.StartsWith(r, StringComparison.Ordinal)))
         {
@@ -27,6 +29,22 @@ public static partial class PathGeneralizer
         }
         return p;
     }
+
+    private static string Escape(string path)
+    {
+        if (path.AsSpan().IndexOfAny(GlobCharacters) < 0)
+            return path;
+        var sb = new System.Text.StringBuilder(path.Length + 4);
+        foreach (var c in path)
+        {
+            if (GlobCharacters.Contains(c))
+                sb.Append('\\');
+            sb.Append(c);
+        }
+        return sb.ToString();
+    }
+
+    private static readonly System.Buffers.SearchValues<char> GlobCharacters = System.Buffers.SearchValues.Create("*?[]{}^\\");
 
     // Mixed letters and digits, or mixed case, in a run of six or more: mkstemp-style suffixes.
     private static bool LooksRandom(string token) =>

@@ -31,32 +31,39 @@ internal sealed class SyscallDecoder(ObservationSink sink)
     private Decode? For(string? name) => name switch
     {
         "open" => (p, a) => Open(p, AtFdcwd, a[0], a[1]),
-        "openat" => (p, a) => Open(p, (long)a[0], a[1], a[2]),
-        "openat2" => (p, a) => Open(p, (long)a[0], a[1], ReadU64(p, a[2])),
+        "openat" => (p, a) => Open(p, Fd(a[0]), a[1], a[2]),
+        "openat2" => (p, a) => Open(p, Fd(a[0]), a[1], ReadU64(p, a[2])),
         "creat" => (p, a) => File(p, AtFdcwd, a[0], FileAccessKind.Create | FileAccessKind.Write),
         "execve" => (p, a) => Exec(p, AtFdcwd, a[0]),
-        "execveat" => (p, a) => Exec(p, (long)a[0], a[1]),
+        "execveat" => (p, a) => Exec(p, Fd(a[0]), a[1]),
         "stat" or "lstat" or "stat64" or "lstat64" or "access" or "readlink" => (p, a) => File(p, AtFdcwd, a[0], FileAccessKind.Stat),
-        "newfstatat" or "fstatat64" or "faccessat" or "faccessat2" or "readlinkat" => (p, a) => File(p, (long)a[0], a[1], FileAccessKind.Stat, a.Length > 3 ? (int)a[3] : 0),
-        "statx" => (p, a) => File(p, (long)a[0], a[1], FileAccessKind.Stat, (int)a[2]),
+        "newfstatat" or "fstatat64" or "faccessat" or "faccessat2" or "readlinkat" => (p, a) => File(p, Fd(a[0]), a[1], FileAccessKind.Stat, a.Length > 3 ? (int)a[3] : 0),
+        "statx" => (p, a) => File(p, Fd(a[0]), a[1], FileAccessKind.Stat, (int)a[2]),
         "unlink" or "rmdir" => (p, a) => File(p, AtFdcwd, a[0], FileAccessKind.Delete),
-        "unlinkat" => (p, a) => File(p, (long)a[0], a[1], FileAccessKind.Delete),
-        "rename" => (p, a) => { File(p, AtFdcwd, a[0], FileAccessKind.Delete); File(p, AtFdcwd, a[1], FileAccessKind.Create); },
-        "renameat" or "renameat2" => (p, a) => { File(p, (long)a[0], a[1], FileAccessKind.Delete); File(p, (long)a[2], a[3], FileAccessKind.Create); },
+        "unlinkat" => (p, a) => File(p, Fd(a[0]), a[1], FileAccessKind.Delete),
+        // AppArmor wants r and w on a rename's source (its content moves), w on the target.
+        "rename" => (p, a) => { File(p, AtFdcwd, a[0], FileAccessKind.Delete | FileAccessKind.Read); File(p, AtFdcwd, a[1], FileAccessKind.Create); },
+        "renameat" or "renameat2" => (p, a) => { File(p, Fd(a[0]), a[1], FileAccessKind.Delete | FileAccessKind.Read); File(p, Fd(a[2]), a[3], FileAccessKind.Create); },
         "mkdir" or "mknod" => (p, a) => File(p, AtFdcwd, a[0], FileAccessKind.Create),
-        "mkdirat" or "mknodat" => (p, a) => File(p, (long)a[0], a[1], FileAccessKind.Create),
-        "link" => (p, a) => { File(p, AtFdcwd, a[0], FileAccessKind.Read); File(p, AtFdcwd, a[1], FileAccessKind.Create); },
-        "linkat" => (p, a) => { File(p, (long)a[0], a[1], FileAccessKind.Read); File(p, (long)a[2], a[3], FileAccessKind.Create); },
+        "mkdirat" or "mknodat" => (p, a) => File(p, Fd(a[0]), a[1], FileAccessKind.Create),
+        "link" => (p, a) => { File(p, AtFdcwd, a[0], FileAccessKind.Read | FileAccessKind.LinkSource); File(p, AtFdcwd, a[1], FileAccessKind.Create | FileAccessKind.Link); },
+        "linkat" => (p, a) => { File(p, Fd(a[0]), a[1], FileAccessKind.Read | FileAccessKind.LinkSource); File(p, Fd(a[2]), a[3], FileAccessKind.Create | FileAccessKind.Link); },
+        "flock" => (p, a) => Descriptor(p, Fd(a[0]), FileAccessKind.Lock),
+        "fcntl" or "fcntl64" => (p, a) => { if (a[1] is 6 or 7 or 37 or 38) Descriptor(p, Fd(a[0]), FileAccessKind.Lock); },
         "symlink" => (p, a) => File(p, AtFdcwd, a[1], FileAccessKind.Create),
-        "symlinkat" => (p, a) => File(p, (long)a[1], a[2], FileAccessKind.Create),
+        "symlinkat" => (p, a) => File(p, Fd(a[1]), a[2], FileAccessKind.Create),
         "chmod" or "chown" or "lchown" or "truncate" or "chown32" or "lchown32" or "truncate64" => (p, a) => File(p, AtFdcwd, a[0], FileAccessKind.Write),
-        "fchmodat" or "fchmodat2" or "fchownat" => (p, a) => File(p, (long)a[0], a[1], FileAccessKind.Write),
-        "mmap" or "mmap2" => (p, a) => Mmap(p, a[2], (long)a[4]),
+        "fchmodat" or "fchmodat2" or "fchownat" => (p, a) => File(p, Fd(a[0]), a[1], FileAccessKind.Write),
+        "mmap" or "mmap2" => (p, a) => Mmap(p, a[2], Fd(a[4])),
         "socket" => (_, a) => sink.Socket((int)a[0], (int)a[1], (int)a[2], null, null),
         "bind" => (p, a) => SocketAddress(p, a[1], (int)a[2], bind: true),
         "connect" => (p, a) => SocketAddress(p, a[1], (int)a[2], bind: false),
         _ => null,
     };
+
+    // The kernel takes descriptors as int: a 32-bit caller's AT_FDCWD (-100) arrives zero-extended (0xffffff9c)
+    // when the compiler passed it in a 32-bit register, as dash does.
+    private static long Fd(ulong register) => unchecked((int)register);
 
     private void Open(int pid, long dirfd, ulong pathPtr, ulong flags)
     {
@@ -89,6 +96,13 @@ internal sealed class SyscallDecoder(ObservationSink sink)
         // The tracer sees the call on entry; a read of a path that does not exist fails and is not worth a rule.
         if (Resolve(pid, dirfd, pathPtr, flags) is { } target && (target.Exists || (kind & (FileAccessKind.Create | FileAccessKind.Write)) != 0))
             sink.File(target.Path, kind);
+    }
+
+    // A file known by its descriptor (locks): its path from /proc/<tid>/fd.
+    private void Descriptor(int pid, long fd, FileAccessKind kind)
+    {
+        if (fd >= 0 && fd <= int.MaxValue && ReadLink($"/proc/{pid}/fd/{fd}") is { } path && path.StartsWith('/'))
+            sink.File(path, kind);
     }
 
     private void Mmap(int pid, ulong prot, long fd)

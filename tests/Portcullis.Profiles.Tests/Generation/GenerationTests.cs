@@ -141,7 +141,7 @@ public sealed class GenerationTests
         var p = AppArmorGenerator.FromRecording(Sample, "portcullis-sample");
         var text = AppArmorRenderer.Render(p);
         Assert.Contains("  /etc/hosts r,\n", text, StringComparison.Ordinal);
-        Assert.Contains("  /usr/bin/id rix,\n", text, StringComparison.Ordinal);
+        Assert.Contains("  /usr/bin/id mrix,\n", text, StringComparison.Ordinal);
         Assert.Contains("  /usr/lib/x86_64-linux-gnu/libc.so.6 mr,\n", text, StringComparison.Ordinal);
         Assert.Contains("  /tmp/app-*/out.txt w,\n", text, StringComparison.Ordinal);
         Assert.Contains("  /proc/@{pid}/status r,\n", text, StringComparison.Ordinal);
@@ -150,6 +150,32 @@ public sealed class GenerationTests
         Assert.Contains("  capability net_bind_service,\n", text, StringComparison.Ordinal);
         Assert.DoesNotContain("/etc/passwd", text, StringComparison.Ordinal);
         Assert.Empty(AppArmorValidator.Validate(p));
+        Assert.Empty(new AppArmorParserProcess().Check(text, default));
+    }
+
+    [Fact]
+    public void Renames_links_locks_and_execs_get_the_permissions_apparmor_checks_and_literal_names_are_escaped()
+    {
+        var r = new Recording
+        {
+            Files =
+            [
+                new FileObservation("/data/old", FileAccessKind.Delete | FileAccessKind.Read, Ptrace),
+                new FileObservation("/data/new", FileAccessKind.Create, Ptrace),
+                new FileObservation("/data/hard", FileAccessKind.Create | FileAccessKind.Link, Ptrace),
+                new FileObservation("/data/lockfile", FileAccessKind.Read | FileAccessKind.Lock, Ptrace),
+                new FileObservation("/data/f[1.txt", FileAccessKind.Read, Ptrace),
+                new FileObservation("/bin/sh", FileAccessKind.Execute, Ptrace),
+            ],
+        };
+        var text = AppArmorRenderer.Render(AppArmorGenerator.FromRecording(r, "portcullis-edge"));
+        Assert.Contains("  /data/old rw,\n", text, StringComparison.Ordinal);
+        Assert.Contains("  /data/hard wl,\n", text, StringComparison.Ordinal);
+        Assert.Contains("  /data/lockfile rk,\n", text, StringComparison.Ordinal);
+        Assert.Contains("  /data/f\\[1.txt r,\n", text, StringComparison.Ordinal);
+        Assert.Matches(@"  /usr/bin/dash mrix,\n|  /bin/sh mrix,\n|  /usr/bin/sh mrix,\n", text);
+        // The kernel maps the ELF interpreter at execve; no syscall of the program names it.
+        Assert.Matches(@"  /usr/lib/x86_64-linux-gnu/ld-linux-x86-64\.so\.2 mr,\n", text);
         Assert.Empty(new AppArmorParserProcess().Check(text, default));
     }
 }

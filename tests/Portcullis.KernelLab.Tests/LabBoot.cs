@@ -1,0 +1,65 @@
+using System.Text.RegularExpressions;
+
+namespace Portcullis.KernelLab.Tests;
+
+/// <summary>
+/// One boot of the lab's kernel for the whole class: on the host, `portcullis record --backend ptrace
+/// --apparmor` makes a profile for cat; in the VM, that profile is loaded and enforced (and again without the
+/// rule cat needs), the eBPF recorder records capabilities through the BPF LSM, and both backends record the
+/// same command on this second kernel (pure cgroup v2). Each part prints between markers for the tests.
+/// </summary>
+public sealed partial class LabBoot
+{
+    public LabBoot()
+    {
+        var portcullis = Path.Combine(AppContext.BaseDirectory, "portcullis.dll");
+        var share = Directory.CreateTempSubdirectory("portcullis-lab-host-").FullName;
+        var profile = Path.Combine(share, "cat.profile");
+        var (code, output) = Requires.Run("dotnet", "exec", portcullis, "record", "--backend", "ptrace", "-o", Path.Combine(share, "cat.json"), "--apparmor", profile, "--profile-name", "portcullis-cat", "--", "/bin/cat", "/etc/hostname");
+        Assert.True(code == 0, output);
+        CatProfile = File.ReadAllText(profile);
+        var files = Path.Combine(share, "files.profile");
+        (code, output) = Requires.Run("dotnet", "exec", portcullis, "record", "--backend", "ptrace", "-o", Path.Combine(share, "files.json"), "--apparmor", files, "--profile-name", "portcullis-files", "--", "/bin/sh", "-c", FilesScript);
+        Assert.True(code == 0, output);
+        FilesProfile = File.ReadAllText(files);
+        Directory.Delete(share, recursive: true);
+
+        var run = $"dotnet exec {portcullis}";
+        Boot = KernelVm.Run($$"""
+            export DOTNET_CLI_HOME=/tmp DOTNET_NOLOGO=1
+            echo "== lsm"; cat /sys/kernel/security/lsm; echo
+            echo "== cgroup"; grep cgroup2 /proc/self/mounts
+            echo "== apparmor"
+            apparmor_parser -r /mnt/cat.profile && aa-exec -p portcullis-cat -- /bin/cat /etc/hostname; echo "CAT=$?"
+            grep -v '/etc/hostname' /mnt/cat.profile | sed 's/portcullis-cat /portcullis-cat2 /' > /tmp/cat2.profile
+            apparmor_parser -r /tmp/cat2.profile && aa-exec -p portcullis-cat2 -- /bin/cat /etc/hostname; echo "CAT2=$?"
+            dmesg | grep 'apparmor="DENIED"' | grep portcullis-cat2
+            echo "== files"
+            apparmor_parser -r /mnt/files.profile && aa-exec -p portcullis-files -- /bin/sh -c '{{FilesScript}}'; echo "FILES=$?"
+            dmesg | grep 'apparmor="DENIED"' | grep portcullis-files
+            echo "== capabilities"
+            {{run}} record --backend ebpf -o /mnt/caps.json --apparmor /mnt/caps.profile -- /bin/sh -c 'touch /tmp/f && chown 1 /tmp/f && nice -n -5 true'; echo "CAPS=$?"
+            echo "== backends"
+            {{run}} record --backend ptrace -o /mnt/ptrace.json -- /bin/sh -c 'uname > /dev/null; exit 3'; echo "PTRACE=$?"
+            {{run}} record --backend ebpf -o /mnt/ebpf.json -- /bin/sh -c 'uname > /dev/null; exit 3'; echo "EBPF=$?"
+            echo "== end"
+            """, TimeSpan.FromMinutes(6), new Dictionary<string, string> { ["cat.profile"] = CatProfile, ["files.profile"] = FilesProfile });
+    }
+
+    // Writes, a rename, a hard link, a lock and execs of other programs: the permissions AppArmor checks beyond r and w.
+    private const string FilesScript = "cd /tmp && echo x > pcl-a && mv pcl-a pcl-b && ln pcl-b pcl-c && flock pcl-c cat pcl-c && rm pcl-b pcl-c";
+
+    public KernelVm.Result Boot { get; }
+    public string FilesProfile { get; }
+    public string CatProfile { get; }
+
+    /// <summary>The lines a part printed between "== NAME" and the next marker.</summary>
+    public string Part(string name)
+    {
+        var match = Regex.Match(Boot.Output, $"== {Regex.Escape(name)}\\n(.*?)(?=\\n== |\\z)", RegexOptions.Singleline);
+        Assert.True(match.Success, $"the VM printed no '{name}' part:\n{Boot.Output}");
+        return match.Groups[1].Value;
+    }
+
+    public string ShareFile(string name) => File.ReadAllText(Path.Combine(Boot.Share, name));
+}

@@ -1,0 +1,62 @@
+namespace Portcullis.KernelLab.Tests;
+
+/// <summary>What this machine's kernel cannot show, on Debian's kernel in the lab (one boot, <see cref="LabBoot"/>).</summary>
+public sealed class SecondKernelTests(LabBoot lab) : IClassFixture<LabBoot>
+{
+    [Fact]
+    public void The_lab_kernel_has_apparmor_and_the_bpf_lsm_and_pure_cgroup_v2()
+    {
+        Assert.Contains("apparmor", lab.Part("lsm"), StringComparison.Ordinal);
+        Assert.Contains("bpf", lab.Part("lsm"), StringComparison.Ordinal);
+        Assert.Contains("cgroup2 /sys/fs/cgroup ", lab.Part("cgroup"), StringComparison.Ordinal);
+        TestContext.Current.SendDiagnosticMessage($"VM boot and script: {lab.Boot.Elapsed.TotalSeconds:0.0} s");
+    }
+
+    [Fact]
+    public void A_generated_apparmor_profile_confines_the_program_and_without_a_needed_rule_it_is_denied()
+    {
+        var part = lab.Part("apparmor");
+        Assert.Contains(File.ReadAllText("/etc/hostname").Trim(), part, StringComparison.Ordinal);
+        Assert.Contains("CAT=0", part, StringComparison.Ordinal);
+        Assert.Contains("/etc/hostname: Permission denied", part, StringComparison.Ordinal);
+        Assert.Contains("CAT2=1", part, StringComparison.Ordinal);
+        Assert.Matches("apparmor=\"DENIED\" operation=\"open\" profile=\"portcullis-cat2\" name=\"/etc/hostname\"", part);
+    }
+
+    [Fact]
+    public void A_generated_profile_covers_renames_links_locks_and_the_programs_it_execs()
+    {
+        var part = lab.Part("files");
+        Assert.True(part.Contains("FILES=0", StringComparison.Ordinal), part + "\n" + lab.FilesProfile);
+        Assert.DoesNotContain("DENIED", part, StringComparison.Ordinal);
+        // The link's name is locked later (k): its target must have k too, or the kernel refuses the link.
+        Assert.Contains("/tmp/pcl-c rwlk,", lab.FilesProfile, StringComparison.Ordinal);
+        Assert.Contains("/tmp/pcl-b rwk,", lab.FilesProfile, StringComparison.Ordinal);
+        Assert.Contains("/tmp/pcl-a rw,", lab.FilesProfile, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_bpf_lsm_records_the_capabilities_a_command_checks()
+    {
+        Assert.Contains("CAPS=0", lab.Part("capabilities"), StringComparison.Ordinal);
+        Assert.Contains("warning PCL5012: the ebpf backend recorded no files", lab.Part("capabilities"), StringComparison.Ordinal);
+        var recording = lab.ShareFile("caps.json");
+        Assert.Contains("\"CAP_CHOWN\"", recording, StringComparison.Ordinal);
+        Assert.Contains("\"CAP_SYS_NICE\"", recording, StringComparison.Ordinal);
+        Assert.Matches(@"capability [a-z_ ]*chown[a-z_ ]*sys_nice", lab.ShareFile("caps.profile"));
+    }
+
+    [Fact]
+    public void Both_backends_record_the_same_command_on_the_second_kernel()
+    {
+        var part = lab.Part("backends");
+        Assert.Contains("PTRACE=3", part, StringComparison.Ordinal);
+        Assert.Contains("EBPF=3", part, StringComparison.Ordinal);
+        foreach (var file in new[] { "ptrace.json", "ebpf.json" })
+        {
+            var json = lab.ShareFile(file);
+            Assert.Contains("\"uname\"", json, StringComparison.Ordinal);
+            Assert.Contains("\"exit_group\"", json, StringComparison.Ordinal);
+        }
+    }
+}
