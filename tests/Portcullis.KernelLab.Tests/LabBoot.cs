@@ -37,17 +37,50 @@ public sealed partial class LabBoot
             echo "== files"
             apparmor_parser -r /mnt/files.profile && aa-exec -p portcullis-files -- /bin/sh -c '{{FilesScript}}'; echo "FILES=$?"
             dmesg | grep 'apparmor="DENIED"' | grep portcullis-files
+            echo "== runc"
+            runc run --bundle /mnt/bundle lab1; echo "RUNC=$?"
+            sed -i 's/"apparmorProfile":"portcullis-cat"/"apparmorProfile":"portcullis-cat2"/' /mnt/bundle/config.json && runc run --bundle /mnt/bundle lab2; echo "RUNC2=$?"
             echo "== capabilities"
             {{run}} record --backend ebpf -o /mnt/caps.json --apparmor /mnt/caps.profile -- /bin/sh -c 'touch /tmp/f && chown 1 /tmp/f && nice -n -5 true'; echo "CAPS=$?"
             echo "== backends"
             {{run}} record --backend ptrace -o /mnt/ptrace.json -- /bin/sh -c 'uname > /dev/null; exit 3'; echo "PTRACE=$?"
             {{run}} record --backend ebpf -o /mnt/ebpf.json -- /bin/sh -c 'uname > /dev/null; exit 3'; echo "EBPF=$?"
             echo "== end"
-            """, TimeSpan.FromMinutes(6), new Dictionary<string, string> { ["cat.profile"] = CatProfile, ["files.profile"] = FilesProfile });
+            """, TimeSpan.FromMinutes(6), share =>
+            {
+                File.WriteAllText(Path.Combine(share, "cat.profile"), CatProfile);
+                File.WriteAllText(Path.Combine(share, "files.profile"), FilesProfile);
+                CatBundle(Path.Combine(share, "bundle"));
+            });
     }
 
     // Writes, a rename, a hard link, a lock and execs of other programs: the permissions AppArmor checks beyond r and w.
     private const string FilesScript = "cd /tmp && echo x > pcl-a && mv pcl-a pcl-b && ln pcl-b pcl-c && flock pcl-c cat pcl-c && rm pcl-b pcl-c";
+
+    private static readonly string[] HostDirectories = ["usr", "lib", "lib64", "bin", "sbin", "etc"];
+
+    // A runc bundle over the host's read-only /usr, /lib, /etc...: cat confined by process.apparmorProfile.
+    private static void CatBundle(string bundle)
+    {
+        var runc = Requires.Tool("runc", "runc");
+        Directory.CreateDirectory(Path.Combine(bundle, "rootfs"));
+        var (code, output) = Requires.Run(runc, "spec", "--bundle", bundle);
+        Assert.True(code == 0, output);
+        var path = Path.Combine(bundle, "config.json");
+        var config = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(path))!;
+        config["process"]!["terminal"] = false;
+        config["process"]!["args"] = new System.Text.Json.Nodes.JsonArray("/bin/cat", "/etc/hostname");
+        config["process"]!["apparmorProfile"] = "portcullis-cat";
+        config["process"]!.AsObject().Remove("rlimits");
+        config["linux"]!.AsObject().Remove("resources");
+        config["root"] = new System.Text.Json.Nodes.JsonObject { ["path"] = "rootfs", ["readonly"] = true };
+        foreach (var d in HostDirectories.Where(d => Directory.Exists("/" + d)))
+        {
+            Directory.CreateDirectory(Path.Combine(bundle, "rootfs", d));
+            config["mounts"]!.AsArray().Add(new System.Text.Json.Nodes.JsonObject { ["destination"] = "/" + d, ["type"] = "bind", ["source"] = "/" + d, ["options"] = new System.Text.Json.Nodes.JsonArray("rbind", "ro") });
+        }
+        File.WriteAllText(path, config.ToJsonString());
+    }
 
     public KernelVm.Result Boot { get; }
     public string FilesProfile { get; }

@@ -36,6 +36,18 @@ public sealed class SecondKernelTests(LabBoot lab) : IClassFixture<LabBoot>
     }
 
     [Fact]
+    public void Runc_runs_a_container_under_a_generated_apparmor_profile_and_the_kernel_enforces_it()
+    {
+        var part = lab.Part("runc");
+        Assert.Contains("RUNC=0", part, StringComparison.Ordinal);
+        Assert.Contains(File.ReadAllText("/etc/hostname").Trim(), part, StringComparison.Ordinal);
+        // runc's own log lines interleave with cat's message on the shared stderr.
+        Assert.Contains("/bin/cat: /etc/hostname", part, StringComparison.Ordinal);
+        Assert.Contains(": Permission denied", part, StringComparison.Ordinal);
+        Assert.Contains("RUNC2=1", part, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_bpf_lsm_records_the_capabilities_a_command_checks()
     {
         Assert.Contains("CAPS=0", lab.Part("capabilities"), StringComparison.Ordinal);

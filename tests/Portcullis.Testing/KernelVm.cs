@@ -15,7 +15,8 @@ public static class KernelVm
     /// <summary>What one boot printed (stdout and stderr of the script), its exit status and how long it took.</summary>
     public sealed record Result(int ExitCode, string Output, TimeSpan Elapsed, string Share);
 
-    public static Result Run(string script, TimeSpan timeout, IReadOnlyDictionary<string, string>? files = null)
+    /// <param name="prepare">Fills the share (the VM's /mnt) before the boot: files, bundles.</param>
+    public static Result Run(string script, TimeSpan timeout, Action<string>? prepare = null)
     {
         var qemu = Requires.Tool("qemu-system-x86_64", "qemu-system-x86");
         Requires.Tool("busybox", "busybox-static");
@@ -25,8 +26,7 @@ public static class KernelVm
 
         var share = Directory.CreateTempSubdirectory("portcullis-vm-").FullName;
         File.WriteAllText(Path.Combine(share, "command.sh"), script);
-        foreach (var (name, content) in files ?? new Dictionary<string, string>())
-            File.WriteAllText(Path.Combine(share, name), content);
+        prepare?.Invoke(share);
         var serial = Path.Combine(share, "serial.log");
         var start = new ProcessStartInfo(qemu) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in new[]
