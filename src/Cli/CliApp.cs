@@ -33,6 +33,7 @@ public static class CliApp
             DiscoverCommand.Create(io),
             PullCommand.Create(io),
             AttachCommand.Create(io),
+            TestsOfCommand.Create(io),
         };
 
         var parse = root.Parse(args);

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using Portcullis.Cli.Output;
+using Portcullis.Cli.TestProjects;
 using Portcullis.Profiles.AppArmor;
 using Portcullis.Profiles.Diagnostics;
 using Portcullis.Recorder;

@@ -1,6 +1,6 @@
 using Portcullis.Recorder;
 
-namespace Portcullis.Cli.Commands;
+namespace Portcullis.Cli.TestProjects;
 
 /// <summary>
 /// How to run a built test project without `dotnet test`, so that the dotnet CLI, MSBuild and the test
@@ -17,7 +17,7 @@ internal static class TestApp
             throw new Profiles.Diagnostics.ProfileException(Profiles.Diagnostics.Diagnostic.Error(Profiles.Diagnostics.DiagnosticId.FileNotFound, $"test assembly '{assembly}' does not exist; build the test project first"));
         var dir = Path.GetDirectoryName(full)!;
         var dotnet = DotnetHost();
-        var template = TargetCommand.Request(["/bin/true"], backend, progress);
+        var template = Commands.TargetCommand.Request(["/bin/true"], backend, progress);
         if (File.Exists(Path.Combine(dir, "Microsoft.Testing.Platform.dll")))
         {
             var apphost = Path.Combine(dir, Path.GetFileNameWithoutExtension(full));
