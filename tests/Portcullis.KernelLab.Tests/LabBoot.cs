@@ -57,28 +57,13 @@ public sealed partial class LabBoot
     // Writes, a rename, a hard link, a lock and execs of other programs: the permissions AppArmor checks beyond r and w.
     private const string FilesScript = "cd /tmp && echo x > pcl-a && mv pcl-a pcl-b && ln pcl-b pcl-c && flock pcl-c cat pcl-c && rm pcl-b pcl-c";
 
-    private static readonly string[] HostDirectories = ["usr", "lib", "lib64", "bin", "sbin", "etc"];
-
     // A runc bundle over the host's read-only /usr, /lib, /etc...: cat confined by process.apparmorProfile.
     private static void CatBundle(string bundle)
     {
-        var runc = Requires.Tool("runc", "runc");
-        Directory.CreateDirectory(Path.Combine(bundle, "rootfs"));
-        var (code, output) = Requires.Run(runc, "spec", "--bundle", bundle);
-        Assert.True(code == 0, output);
+        ImageBundle.WriteHostBundle(bundle, ["/bin/cat", "/etc/hostname"]);
         var path = Path.Combine(bundle, "config.json");
         var config = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(path))!;
-        config["process"]!["terminal"] = false;
-        config["process"]!["args"] = new System.Text.Json.Nodes.JsonArray("/bin/cat", "/etc/hostname");
         config["process"]!["apparmorProfile"] = "portcullis-cat";
-        config["process"]!.AsObject().Remove("rlimits");
-        config["linux"]!.AsObject().Remove("resources");
-        config["root"] = new System.Text.Json.Nodes.JsonObject { ["path"] = "rootfs", ["readonly"] = true };
-        foreach (var d in HostDirectories.Where(d => Directory.Exists("/" + d)))
-        {
-            Directory.CreateDirectory(Path.Combine(bundle, "rootfs", d));
-            config["mounts"]!.AsArray().Add(new System.Text.Json.Nodes.JsonObject { ["destination"] = "/" + d, ["type"] = "bind", ["source"] = "/" + d, ["options"] = new System.Text.Json.Nodes.JsonArray("rbind", "ro") });
-        }
         File.WriteAllText(path, config.ToJsonString());
     }
 

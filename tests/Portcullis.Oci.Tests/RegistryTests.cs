@@ -64,6 +64,18 @@ public sealed class RegistryTests : IDisposable
     }
 
     [Fact]
+    public async Task Attaching_the_same_profile_again_adds_nothing()
+    {
+        var image = Image("shop/again");
+        await TestImages.PushImageAsync(_client, image);
+        var artifacts = new ProfileArtifacts(_client);
+        var first = await artifacts.PushAsync(image, ProfileKind.Seccomp, System.Text.Encoding.UTF8.GetBytes(Seccomp), Annotations("2026-11-23T10:00:00.000Z"), TestContext.Current.CancellationToken);
+        var again = await artifacts.PushAsync(image, ProfileKind.Seccomp, System.Text.Encoding.UTF8.GetBytes(Seccomp), Annotations("2026-11-23T12:00:00.000Z"), TestContext.Current.CancellationToken);
+        Assert.Equal(first[0].Artifact.Digest, again[0].Artifact.Digest);
+        Assert.Single(await artifacts.DiscoverAsync(image, ProfileKind.Seccomp, TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
     public async Task Two_clients_attaching_at_once_lose_neither()
     {
         var image = Image("shop/worker");

@@ -49,21 +49,35 @@ public sealed class ImageBundle : IDisposable
     /// <summary>A bundle that runs <paramref name="args"/> from this machine's own file system, read-only.</summary>
     public static ImageBundle FromHost(IReadOnlyList<string> args)
     {
-        var runc = Requires.Tool("runc", "runc");
         var bundle = new ImageBundle(Directory.CreateTempSubdirectory("portcullis-host-").FullName);
-        Directory.CreateDirectory(Path.Combine(bundle.BundleDirectory, "rootfs"));
-        Check(Requires.Run(runc, "spec", "--bundle", bundle.BundleDirectory), "runc spec");
-        return bundle.ForThisMachine().Edit(config =>
+        WriteHostBundle(bundle.BundleDirectory, args);
+        return bundle.ForThisMachine();
+    }
+
+    /// <summary>
+    /// Writes, in <paramref name="directory"/>, a runc bundle whose root is empty but for this machine's /usr,
+    /// /lib, /lib64, /bin, /sbin and /etc bound read-only, running <paramref name="args"/> (the kernel lab
+    /// writes one into its VM's share).
+    /// </summary>
+    public static void WriteHostBundle(string directory, IReadOnlyList<string> args)
+    {
+        var runc = Requires.Tool("runc", "runc");
+        Directory.CreateDirectory(Path.Combine(directory, "rootfs"));
+        Check(Requires.Run(runc, "spec", "--bundle", directory), "runc spec");
+        var path = Path.Combine(directory, "config.json");
+        var config = JsonNode.Parse(File.ReadAllText(path))!;
+        config["process"]!["args"] = new JsonArray(args.Select(a => (JsonNode)a!).ToArray());
+        config["process"]!["terminal"] = false;
+        config["process"]!.AsObject().Remove("rlimits");
+        config["linux"]!.AsObject().Remove("resources");
+        config["root"] = new JsonObject { ["path"] = "rootfs", ["readonly"] = true };
+        var mounts = config["mounts"]!.AsArray();
+        foreach (var d in HostDirectories.Where(d => Directory.Exists("/" + d)))
         {
-            config["process"]!["args"] = new JsonArray(args.Select(a => (JsonNode)a!).ToArray());
-            config["root"] = new JsonObject { ["path"] = "rootfs", ["readonly"] = true };
-            var mounts = config["mounts"]!.AsArray();
-            foreach (var d in HostDirectories.Where(d => Directory.Exists("/" + d)))
-            {
-                Directory.CreateDirectory(Path.Combine(bundle.BundleDirectory, "rootfs", d));
-                mounts.Add(new JsonObject { ["destination"] = "/" + d, ["type"] = "bind", ["source"] = "/" + d, ["options"] = new JsonArray("rbind", "ro") });
-            }
-        });
+            Directory.CreateDirectory(Path.Combine(directory, "rootfs", d));
+            mounts.Add(new JsonObject { ["destination"] = "/" + d, ["type"] = "bind", ["source"] = "/" + d, ["options"] = new JsonArray("rbind", "ro") });
+        }
+        File.WriteAllText(path, config.ToJsonString());
     }
 
     // No terminal, no rlimits, no oom_score_adj (this machine refuses raising rlimits and a negative

@@ -21,6 +21,9 @@ public static class ProfileArtifactFormat
     public const string AllowedSyscalls = "dev.portcullis.allowed-syscalls";
     public const string Sources = "dev.portcullis.sources";
 
+    /// <summary>The digest of the profile the layer holds: attaching the same profile to the same image again is a no-op.</summary>
+    public const string ProfileDigest = "dev.portcullis.profile.digest";
+
     public static string ArtifactType(ProfileKind kind) => kind == ProfileKind.Seccomp ? SeccompType : AppArmorType;
 
     public static string FileName(ProfileKind kind) => kind == ProfileKind.Seccomp ? "seccomp.json" : "apparmor.profile";

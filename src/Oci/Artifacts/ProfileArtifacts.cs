@@ -12,7 +12,9 @@ public sealed class ProfileArtifacts(RegistryClient client)
 
     /// <summary>
     /// Attaches <paramref name="profile"/> to <paramref name="image"/>: to the image manifest, or to every
-    /// platform manifest of an index. Returns each artifact manifest pushed with the image manifest it refers to.
+    /// platform manifest of an index. Returns each artifact manifest with the image manifest it refers to. A
+    /// manifest that already has this very profile attached keeps it (a re-publish of an unchanged image adds
+    /// nothing).
     /// </summary>
     public async Task<IReadOnlyList<(Descriptor Subject, Descriptor Artifact)>> PushAsync(ImageReference image, ProfileKind kind, byte[] profile, IReadOnlyDictionary<string, string> annotations, CancellationToken cancel = default)
     {
@@ -25,10 +27,19 @@ public sealed class ProfileArtifacts(RegistryClient client)
         var config = await client.PushBlobAsync(image, EmptyConfig, artifactType, cancel).ConfigureAwait(false);
         var layer = await client.PushBlobAsync(image, profile, ProfileArtifactFormat.LayerMediaType, cancel).ConfigureAwait(false);
         var pushed = new List<(Descriptor, Descriptor)>();
+        var profileDigest = layer.Digest.ToString();
         foreach (var subject in subjects)
         {
+            var existing = (await client.ListReferrersAsync(image, subject.Digest, artifactType, cancel).ConfigureAwait(false))
+                .FirstOrDefault(r => r.Annotations.GetValueOrDefault(ProfileArtifactFormat.ProfileDigest) == profileDigest);
+            if (existing is not null)
+            {
+                pushed.Add((subject, existing));
+                continue;
+            }
             var all = new Dictionary<string, string>(annotations, StringComparer.Ordinal)
             {
+                [ProfileArtifactFormat.ProfileDigest] = profileDigest,
                 [ProfileArtifactFormat.Created] = annotations.TryGetValue(ProfileArtifactFormat.Created, out var c) ? c : DateTimeOffset.UtcNow.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture),
             };
             var manifest = new JsonObject
