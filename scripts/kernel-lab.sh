@@ -3,7 +3,7 @@
 # installed as this machine's kernel) and a busybox initramfs that loads the 9p modules in dependency order,
 # mounts this machine's / read-only over virtio-9p and a writable share at /mnt, mounts proc, sys, dev,
 # securityfs, cgroup2 and tmpfs for /tmp and /run, then switch_roots (AppArmor mediates paths relative to the
-# namespace root, so not chroot) and runs /mnt/command.sh; its output goes to /mnt/output, its exit status
+# namespace root, so not chroot), brings up loopback and runs /mnt/command.sh; its output goes to /mnt/output, its exit status
 # to /mnt/status, and the VM powers off. Cached by kernel version; prints the directory holding
 # vmlinuz and initrd.gz.
 #
@@ -38,6 +38,7 @@ cat > "$root/init" <<INIT
 /bin/busybox mount -t proc proc /proc
 /bin/busybox mount -t sysfs sys /sys
 /bin/busybox mount -t devtmpfs dev /dev
+/bin/busybox ip link set lo up
 for m in ${modules[*]}; do [ -f /modules/\$m.ko ] && /bin/busybox insmod /modules/\$m.ko; done
 if ! /bin/busybox mount -t 9p -o trans=virtio,version=9p2000.L,ro host /newroot; then echo "PORTCULLIS-VM: cannot mount the host"; /bin/busybox poweroff -f; fi
 /bin/busybox mount -t 9p -o trans=virtio,version=9p2000.L share /newroot/mnt

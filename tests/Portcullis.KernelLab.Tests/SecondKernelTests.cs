@@ -1,6 +1,7 @@
 namespace Portcullis.KernelLab.Tests;
 
 /// <summary>What this machine's kernel cannot show, on Debian's kernel in the lab (one boot, <see cref="LabBoot"/>).</summary>
+[Collection(KernelLabCollection.Name)]
 public sealed class SecondKernelTests(LabBoot lab) : IClassFixture<LabBoot>
 {
     [Fact]

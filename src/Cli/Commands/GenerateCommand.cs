@@ -79,7 +79,10 @@ internal static class GenerateCommand
             var generated = SeccompGenerator.Generate(request, bag);
             var old = parse.GetValue(previous) is { } previousPath && File.Exists(previousPath) ? PreviousProfile.Read(previousPath) : null;
             var appName = parse.GetValue(name)!;
-            var apparmor = ContainerAppArmor.Generate(labeled.Select(l => l.Recording), "portcullis-" + KebabName(appName), parse.GetValue(appDir)!);
+            // The eBPF recorder sees no sockets: analysis says whether the app speaks IP.
+            string[] ipGroups = ["kestrel", "tcp-server", "tcp-client", "http-client", "udp", "dns"];
+            var families = predicted is not null && predicted.Groups.Intersect(ipGroups).Any() ? ["inet", "inet6"] : Array.Empty<string>();
+            var apparmor = ContainerAppArmor.Generate(labeled.Select(l => l.Recording), "portcullis-" + KebabName(appName), parse.GetValue(appDir)!, families);
 
             var dir = parse.GetValue(output)!;
             Directory.CreateDirectory(dir);

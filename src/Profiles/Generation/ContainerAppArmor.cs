@@ -23,21 +23,25 @@ public static class ContainerAppArmor
         ("/sys/fs/cgroup/**", "r"), ("/sys/devices/system/cpu/**", "r"), ("/sys/devices/system/node/**", "r"),
         ("/dev/null", "rw"), ("/dev/zero", "rw"), ("/dev/urandom", "r"), ("/dev/random", "r"), ("/dev/pts/*", "rw"), ("/dev/tty", "rw"),
         ("/tmp/**", "rwlk"), ("/var/tmp/**", "rwlk"), ("/dev/shm/**", "rwlk"), ("/home/**", "rwlk"), ("/root/**", "rwlk"),
-        ("@{PROC}/@{pid}/fd/", "r"),
+        // .NET names its threads by writing /proc/self/task/<tid>/comm.
+        ("/proc/@{pid}/task/@{tid}/comm", "rw"),
     ];
 
-    public static AppArmorProfile Generate(IEnumerable<Recording> recordings, string name, string appDir)
+    /// <param name="families">More network families the app needs (from analysis: inet and inet6 for an app that listens or connects).</param>
+    public static AppArmorProfile Generate(IEnumerable<Recording> recordings, string name, string appDir, IEnumerable<string>? families = null)
     {
         var all = Recording.Merge(recordings);
         var rules = new List<AppArmorRule>();
         foreach (var (path, perms) in Files)
             rules.Add(new FileRule(path.Replace("{APP}", appDir.TrimEnd('/'), StringComparison.Ordinal), FilePermissions.Parse(perms)));
         // unix: the runtime's diagnostics socket; inet/inet6: whatever the tests opened, plus stream for any server.
-        var families = all.Sockets.Select(s => s.FamilyName).Where(f => !f.StartsWith("family", StringComparison.Ordinal)).Append("unix").Distinct().Order(StringComparer.Ordinal);
-        rules.AddRange(families.Select(f => new NetworkRule(f, null)));
+        var network = all.Sockets.Select(s => s.FamilyName).Where(f => !f.StartsWith("family", StringComparison.Ordinal)).Append("unix").Concat(families ?? []).Distinct().Order(StringComparer.Ordinal);
+        rules.AddRange(network.Select(f => new NetworkRule(f, null)));
         if (all.Capabilities.Count > 0)
             rules.Add(new CapabilityRule(all.Capabilities.Select(c => c.ToLowerInvariant().Replace("cap_", "", StringComparison.Ordinal)).Distinct().Order(StringComparer.Ordinal).ToValueList()));
         rules.Add(new RawRule("signal (send, receive) peer=@{profile_name}"));
+        // The runtime (runc kill, the kubelet) is unconfined and must be able to stop the container.
+        rules.Add(new RawRule("signal (receive) peer=unconfined"));
         return new AppArmorProfile
         {
             Name = name,
