@@ -8,6 +8,7 @@ internal static class Ptrace
     public const long PTRACE_CONT = 7;
     public const long PTRACE_SEIZE = 0x4206;
     public const long PTRACE_LISTEN = 0x4208;
+    public const long PTRACE_GETEVENTMSG = 0x4201;
     public const long PTRACE_GET_SYSCALL_INFO = 0x420e;
 
     public const long PTRACE_O_TRACEFORK = 1 << 1;
@@ -17,6 +18,9 @@ internal static class Ptrace
     public const long PTRACE_O_TRACESECCOMP = 1 << 7;
     public const long PTRACE_O_EXITKILL = 1 << 20;
 
+    public const int PTRACE_EVENT_FORK = 1;
+    public const int PTRACE_EVENT_VFORK = 2;
+    public const int PTRACE_EVENT_CLONE = 3;
     public const int PTRACE_EVENT_EXEC = 4;
     public const int PTRACE_EVENT_SECCOMP = 7;
     public const int PTRACE_EVENT_STOP = 128;

@@ -137,6 +137,14 @@ internal sealed unsafe class PtraceSession
                 _execSeen = true;
                 Continue(tid, 0);
                 break;
+            case Native.Ptrace.PTRACE_EVENT_FORK or Native.Ptrace.PTRACE_EVENT_VFORK or Native.Ptrace.PTRACE_EVENT_CLONE:
+                // Known from the parent's event on: if the command exits before the child's first stop is
+                // reported, the child is still killed and counted as left running.
+                ulong child;
+                if (ptrace(Native.Ptrace.PTRACE_GETEVENTMSG, tid, IntPtr.Zero, (IntPtr)(&child)) == 0)
+                    _live.Add((int)child);
+                Continue(tid, 0);
+                break;
             case Native.Ptrace.PTRACE_EVENT_STOP:
                 // SIGTRAP: a new child's first stop. A stop signal: a real group-stop, kept until SIGCONT.
                 if (signal is SIGSTOP or SIGTSTP or SIGTTIN or SIGTTOU && ptrace(Native.Ptrace.PTRACE_LISTEN, tid, 0, 0) == 0)
