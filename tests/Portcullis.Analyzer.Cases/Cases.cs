@@ -177,3 +177,21 @@ public static class AsyncStateMachine
         await db.OpenAsync();
     }
 }
+
+[Expect("listen", "accept4"), ExpectGroup("tcp-server")]
+public static class ListenerCase
+{
+    public static void Run()
+    {
+        using var listener = new HttpListener();
+        listener.Prefixes.Add("http://127.0.0.1:8080/");
+        listener.Start();
+    }
+}
+
+[Expect("sendto"), ExpectGroup("udp")]
+public static class SocketArgsCase
+{
+    // Only a type of the namespace that no rule names: the namespace's rule applies.
+    public static void Run() => _ = new System.Net.Sockets.SocketAsyncEventArgs();
+}

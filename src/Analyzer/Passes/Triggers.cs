@@ -29,7 +29,7 @@ internal static class Triggers
         new("Microsoft.Extensions.Configuration.JsonConfigurationExtensions", [Files, Watcher]), new("Microsoft.Extensions.Configuration.IniConfigurationExtensions", [Files, Watcher]),
         new("Microsoft.Extensions.Configuration.XmlConfigurationExtensions", [Files, Watcher]), new("Microsoft.AspNetCore.Builder.StaticFileExtensions", [Files, Watcher]),
         new("System.IO.FileSystemWatcher", [Watcher, Files]),
-        new("System.IO.IsolatedStorage.", [Files]), new("System.Xml.Linq.XDocument::Load", [Files]), new("System.Xml.Linq.XDocument::Save", [Files]),
+        new("System.IO.IsolatedStorage.", [Files]), new("System.IO.", [Files]), new("System.Xml.Linq.XDocument::Load", [Files]), new("System.Xml.Linq.XDocument::Save", [Files]),
         new("System.Formats.Tar.", [Files]),
 
         // networking
@@ -45,6 +45,7 @@ internal static class Triggers
         new("System.Net.Sockets.Socket::Listen", [TcpServer, Unix]), new("System.Net.Sockets.Socket::Accept", [TcpServer, Unix]),
         new("System.Net.Sockets.Socket::AcceptAsync", [TcpServer, Unix]), new("System.Net.Sockets.Socket::Bind", [TcpServer, Udp, Unix]),
         new("System.Net.Dns", [Dns]), new("System.Net.NetworkInformation.", [Udp, Environment, Files]),
+        new("System.Net.HttpListener", [TcpServer, Threads]), new("System.Net.Sockets.", [TcpClient, TcpServer, Udp, Unix]),
         new("System.Net.Security.SslStream", [Crypto, TcpClient]), new("System.Net.Quic.", [Udp, Crypto]),
 
         // processes, threads, time, console, environment, signals
