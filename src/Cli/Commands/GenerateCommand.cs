@@ -22,6 +22,7 @@ internal static class GenerateCommand
         var previous = new Option<string?>("--previous") { Description = "The previous seccomp.json, to list in the report what changed.", HelpName = "file" };
         var name = new Option<string>("--name") { Description = "The app's name, for the report and the AppArmor profile.", DefaultValueFactory = _ => "app" };
         var appDir = new Option<string>("--app-dir") { Description = "Where the app lives in the container (for the AppArmor profile).", DefaultValueFactory = _ => "/app" };
+        var writable = new Option<string[]>("--writable") { Description = "A directory the app writes below in its container, besides /tmp and home (a volume: /data; repeatable); for the AppArmor profile.", HelpName = "dir" };
         var prediction = new Option<string?>("--prediction") { Description = "prediction.json from `portcullis analyze`: its syscalls are allowed, each with its call site.", HelpName = "file" };
         var note = new Option<string[]>("--note") { Description = "A line for the report's header (repeatable).", HelpName = "text" };
         var output = new Option<string>("--output", "-o") { Description = "The directory to write seccomp.json, apparmor.profile and report.md to.", Required = true, HelpName = "dir" };
@@ -33,7 +34,7 @@ internal static class GenerateCommand
             Example:
               portcullis generate --recording tests.json=TodoApi.Tests --arch linux-x64 --name todoapi -o publish/portcullis
             """)
-        { recordings, arch, allow, deny, ioUring, noDotnet, previous, name, appDir, prediction, note, output };
+        { recordings, arch, allow, deny, ioUring, noDotnet, previous, name, appDir, writable, prediction, note, output };
 
         command.SetAction(parse =>
         {
@@ -82,7 +83,7 @@ internal static class GenerateCommand
             // The eBPF recorder sees no sockets: analysis says whether the app speaks IP.
             string[] ipGroups = ["kestrel", "tcp-server", "tcp-client", "http-client", "udp", "dns"];
             var families = predicted is not null && predicted.Groups.Intersect(ipGroups).Any() ? ["inet", "inet6"] : Array.Empty<string>();
-            var apparmor = ContainerAppArmor.Generate(labeled.Select(l => l.Recording), "portcullis-" + KebabName(appName), parse.GetValue(appDir)!, families);
+            var apparmor = ContainerAppArmor.Generate(labeled.Select(l => l.Recording), "portcullis-" + KebabName(appName), parse.GetValue(appDir)!, families, parse.GetValue(writable) ?? []);
 
             var dir = parse.GetValue(output)!;
             Directory.CreateDirectory(dir);

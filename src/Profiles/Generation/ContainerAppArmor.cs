@@ -28,12 +28,18 @@ public static class ContainerAppArmor
     ];
 
     /// <param name="families">More network families the app needs (from analysis: inet and inet6 for an app that listens or connects).</param>
-    public static AppArmorProfile Generate(IEnumerable<Recording> recordings, string name, string appDir, IEnumerable<string>? families = null)
+    /// <param name="writable">Directories the app writes below besides the temporary ones (its volumes: /data), from the user.</param>
+    public static AppArmorProfile Generate(IEnumerable<Recording> recordings, string name, string appDir, IEnumerable<string>? families = null, IEnumerable<string>? writable = null)
     {
         var all = Recording.Merge(recordings);
         var rules = new List<AppArmorRule>();
         foreach (var (path, perms) in Files)
             rules.Add(new FileRule(path.Replace("{APP}", appDir.TrimEnd('/'), StringComparison.Ordinal), FilePermissions.Parse(perms)));
+        foreach (var dir in (writable ?? []).Select(d => d.TrimEnd('/')).Where(d => d.StartsWith('/')).Distinct(StringComparer.Ordinal))
+        {
+            rules.Add(new FileRule(dir + "/", FilePermissions.Parse("r")));
+            rules.Add(new FileRule(dir + "/**", FilePermissions.Parse("rwlk")));
+        }
         // unix: the runtime's diagnostics socket; inet/inet6: whatever the tests opened, plus stream for any server.
         var network = all.Sockets.Select(s => s.FamilyName).Where(f => !f.StartsWith("family", StringComparison.Ordinal)).Append("unix").Concat(families ?? []).Distinct().Order(StringComparer.Ordinal);
         rules.AddRange(network.Select(f => new NetworkRule(f, null)));

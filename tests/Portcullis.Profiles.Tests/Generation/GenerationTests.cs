@@ -178,4 +178,19 @@ public sealed class GenerationTests
         Assert.Matches(@"  /usr/lib/x86_64-linux-gnu/ld-linux-x86-64\.so\.2 mr,\n", text);
         Assert.Empty(new AppArmorParserProcess().Check(text, default));
     }
+
+    [Fact]
+    public void The_container_profile_takes_ip_families_from_analysis_and_writable_volumes_from_the_user()
+    {
+        var p = ContainerAppArmor.Generate([new Recording()], "portcullis-app", "/app", ["inet", "inet6"], ["/data/", "/var/lib/app"]);
+        var text = AppArmorRenderer.Render(p);
+        Assert.Contains("  network inet,\n", text, StringComparison.Ordinal);
+        Assert.Contains("  network inet6,\n", text, StringComparison.Ordinal);
+        Assert.Contains("  network unix,\n", text, StringComparison.Ordinal);
+        Assert.Contains("  /data/** rwlk,\n", text, StringComparison.Ordinal);
+        Assert.Contains("  /var/lib/app/** rwlk,\n", text, StringComparison.Ordinal);
+        Assert.Contains("  /app/** mr,\n", text, StringComparison.Ordinal);
+        Assert.Contains("signal (receive) peer=unconfined", text, StringComparison.Ordinal);
+        Assert.Empty(new AppArmorParserProcess().Check(text, default));
+    }
 }
