@@ -58,7 +58,11 @@ public static class SeccompValidator
                         found.Add(Diagnostic.Warning(DiagnosticId.SyscallNotOnArchitecture, $"'{name}' does not exist on {string.Join(", ", ruleArches.Select(SeccompArchitectures.Wire.Name))}", rule.OriginOfName(n), nameField));
                     else if (p.ArchMap.Count == 0)
                         foreach (var a in ruleArches.Except(on))
-                            missingOnArch[a].Add(name);
+                        {
+                            // A rule's includes.arches may name an architecture the profile does not list.
+                            if (missingOnArch.TryGetValue(a, out var missing))
+                                missing.Add(name);
+                        }
                 }
 
                 var slot = (name, (object)key.Match);

@@ -144,4 +144,17 @@ public sealed class SeccompValidatorTests
         var doc = Load.File(Repo.Data(file)).OfType<SeccompDocument>().Single(d => d.Name == name);
         Assert.Equal(expected, SeccompValidator.Validate(doc.Profile).Select(d => d.Id));
     }
+
+    [Fact]
+    public void A_rule_including_an_architecture_the_profile_does_not_list_is_checked_without_failing()
+    {
+        // Found by the fuzz test: includes.arches names arm64 while the profile lists only x86_64 and has no archMap.
+        var p = Load.Seccomp("""
+            {"defaultAction": "SCMP_ACT_ERRNO", "architectures": ["SCMP_ARCH_X86_64"],
+             "syscalls": [{"names": ["open"], "action": "SCMP_ACT_ALLOW", "includes": {"arches": ["arm64"]}}]}
+            """);
+        var findings = SeccompValidator.Validate(p);
+        Assert.DoesNotContain(findings, d => d.Severity == Severity.Error);
+        Assert.Contains(findings, d => d.Id == DiagnosticId.MissingSubArchitecture);
+    }
 }
