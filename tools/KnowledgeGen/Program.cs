@@ -21,7 +21,7 @@ var dotnet = launcher.Executable;
 
 using var server = new ProbeHttpServer();
 var groups = new SortedDictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
-var names = new[] { "empty", "files", "file-watcher", "tcp-client", "http-client", "tcp-server", "udp", "unix-socket", "dns", "process", "threads", "timers", "console", "environment", "signals", "compression", "crypto", "memory-mapped-files", "pipes", "sqlite", "kestrel" };
+var names = ProbeGroups(dotnet, probe);
 var measured = new Dictionary<string, SortedSet<string>>(StringComparer.Ordinal);
 foreach (var name in names)
 {
@@ -64,6 +64,18 @@ var knowledge = new KnowledgeBase
 await File.WriteAllBytesAsync(output, knowledge.ToJson());
 Console.WriteLine($"wrote {output}");
 return 0;
+
+/// <summary>The groups the probe program has (KnowledgeProbe --list), so that this list is written once.</summary>
+static string[] ProbeGroups(string dotnet, string probe)
+{
+    var start = new System.Diagnostics.ProcessStartInfo(dotnet) { RedirectStandardOutput = true };
+    foreach (var a in new[] { "exec", probe, "--list" })
+        start.ArgumentList.Add(a);
+    using var process = System.Diagnostics.Process.Start(start)!;
+    var names = process.StandardOutput.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+    process.WaitForExit();
+    return process.ExitCode == 0 && names.Contains("empty") ? names : throw new InvalidOperationException("KnowledgeProbe --list failed");
+}
 
 /// <summary>Answers any HTTP request on a loopback port with 200 "ok", so that client probes have a server outside the recorded process.</summary>
 internal sealed class ProbeHttpServer : IDisposable

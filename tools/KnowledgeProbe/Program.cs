@@ -1,7 +1,13 @@
 using Portcullis.KnowledgeProbe;
 
-// Usage: KnowledgeProbe <group> [work directory] [server port]. Each group does what apps using that API do,
+// Usage: KnowledgeProbe <group> [work directory] [server port] | --list. Each group does what apps using that API do,
 // and nothing else; the empty group is the baseline every other group is compared with.
+if (args is ["--list"])
+{
+    foreach (var name in Probes.All.Keys)
+        Console.WriteLine(name);
+    return 0;
+}
 if (args.Length == 0 || !Probes.All.TryGetValue(args[0], out var probe))
 {
     Console.Error.WriteLine("usage: KnowledgeProbe <" + string.Join('|', Probes.All.Keys) + "> [dir] [port]");

@@ -49,12 +49,8 @@ internal static class RecorderPrograms
         {
             a.CallHelper(HelperCurrentTask)
                 .Mov(BpfAssembler.R3, BpfAssembler.R0)
-                .AddImm(BpfAssembler.R3, offset)
-                .Mov(BpfAssembler.R1, BpfAssembler.R10)
-                .AddImm(BpfAssembler.R1, -16)
-                .MovImm(BpfAssembler.R2, 4)
-                .CallHelper(HelperProbeReadKernel)
-                .JumpIfNotEqual(BpfAssembler.R0, 0, "index")
+                .AddImm(BpfAssembler.R3, offset);
+            ReadKernelToStack(a, 4, "index")
                 .LoadW(BpfAssembler.R1, BpfAssembler.R10, -16)
                 .AndImm(BpfAssembler.R1, TsCompat)
                 .JumpIfEqual(BpfAssembler.R1, 0, "index");
@@ -62,12 +58,8 @@ internal static class RecorderPrograms
         else
         {
             a.LoadDw(BpfAssembler.R3, BpfAssembler.R6, 0)
-                .AddImm(BpfAssembler.R3, PtRegsCs)
-                .Mov(BpfAssembler.R1, BpfAssembler.R10)
-                .AddImm(BpfAssembler.R1, -16)
-                .MovImm(BpfAssembler.R2, 8)
-                .CallHelper(HelperProbeReadKernel)
-                .JumpIfNotEqual(BpfAssembler.R0, 0, "index")
+                .AddImm(BpfAssembler.R3, PtRegsCs);
+            ReadKernelToStack(a, 8, "index")
                 .LoadDw(BpfAssembler.R1, BpfAssembler.R10, -16)
                 .JumpIfNotEqual(BpfAssembler.R1, User32Cs, "index");
         }
@@ -113,6 +105,14 @@ internal static class RecorderPrograms
             .LoadW(BpfAssembler.R1, BpfAssembler.R0, 0)
             .JumpIfEqual(BpfAssembler.R1, 0, "out");
     }
+
+    // bpf_probe_read_kernel(stack - 16, size, r3): the kernel memory r3 points at, onto the stack; on failure jump to onError.
+    private static BpfAssembler ReadKernelToStack(BpfAssembler a, int size, string onError) =>
+        a.Mov(BpfAssembler.R1, BpfAssembler.R10)
+            .AddImm(BpfAssembler.R1, -16)
+            .MovImm(BpfAssembler.R2, size)
+            .CallHelper(HelperProbeReadKernel)
+            .JumpIfNotEqual(BpfAssembler.R0, 0, onError);
 
     // bpf_current_task_under_cgroup(cgroup array, 0) is 1 for the recording cgroup and its descendants.
     private static BpfAssembler UnderCgroup(BpfAssembler a, int cgroupMap) =>
