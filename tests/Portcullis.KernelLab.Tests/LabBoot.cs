@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 
 namespace Portcullis.KernelLab.Tests;
 
@@ -8,7 +7,7 @@ namespace Portcullis.KernelLab.Tests;
 /// rule cat needs), the eBPF recorder records capabilities through the BPF LSM, and both backends record the
 /// same command on this second kernel (pure cgroup v2). Each part prints between markers for the tests.
 /// </summary>
-public sealed partial class LabBoot
+public sealed class LabBoot
 {
     public LabBoot()
     {
@@ -71,13 +70,7 @@ public sealed partial class LabBoot
     public string FilesProfile { get; }
     public string CatProfile { get; }
 
-    /// <summary>The lines a part printed between "== NAME" and the next marker.</summary>
-    public string Part(string name)
-    {
-        var match = Regex.Match(Boot.Output, $"== {Regex.Escape(name)}\\n(.*?)(?=\\n== |\\z)", RegexOptions.Singleline);
-        Assert.True(match.Success, $"the VM printed no '{name}' part:\n{Boot.Output}");
-        return match.Groups[1].Value;
-    }
+    public string Part(string name) => Boot.Part(name);
 
     public string ShareFile(string name) => File.ReadAllText(Path.Combine(Boot.Share, name));
 }

@@ -51,12 +51,7 @@ public sealed partial class SampleAppBoot : IDisposable
     public KernelVm.Result Boot { get; }
     public string Profile { get; }
 
-    public string Part(string name)
-    {
-        var match = Regex.Match(Boot.Output, $"== {Regex.Escape(name)}\\n(.*?)(?=\\n== |\\z)", RegexOptions.Singleline);
-        Assert.True(match.Success, $"the VM printed no '{name}' part:\n{Boot.Output}");
-        return match.Groups[1].Value;
-    }
+    public string Part(string name) => Boot.Part(name);
 
     // The published app as a container: its directory at /app (from the VM's share), the host's network,
     // a tmpfs /tmp, confined by the named profile.

@@ -13,7 +13,16 @@ namespace Portcullis.Testing;
 public static class KernelVm
 {
     /// <summary>What one boot printed (stdout and stderr of the script), its exit status and how long it took.</summary>
-    public sealed record Result(int ExitCode, string Output, TimeSpan Elapsed, string Share);
+    public sealed record Result(int ExitCode, string Output, TimeSpan Elapsed, string Share)
+    {
+        /// <summary>What the script printed between "== NAME" and the next "== " marker.</summary>
+        public string Part(string name)
+        {
+            var match = System.Text.RegularExpressions.Regex.Match(Output, $"== {System.Text.RegularExpressions.Regex.Escape(name)}\\n(.*?)(?=\\n== |\\z)", System.Text.RegularExpressions.RegexOptions.Singleline);
+            Assert.True(match.Success, $"the VM printed no '{name}' part:\n{Output}");
+            return match.Groups[1].Value;
+        }
+    }
 
     /// <param name="prepare">Fills the share (the VM's /mnt) before the boot: files, bundles.</param>
     public static Result Run(string script, TimeSpan timeout, Action<string>? prepare = null)
