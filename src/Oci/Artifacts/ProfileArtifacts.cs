@@ -85,6 +85,16 @@ public sealed class ProfileArtifacts(RegistryClient client)
         if (artifact is null)
             throw new OciException($"{image}: no {kind.ToString().ToLowerInvariant()} profile is attached{(platform is null ? "" : " for " + platform)}");
 
+        return await PullArtifactAsync(image, kind, artifact, subject, cancel).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The profile in one artifact, checked: an OCI manifest of the <paramref name="kind"/>'s config type whose
+    /// subject is <paramref name="subject"/>, with exactly one layer of the profile media type and at most 1 MiB,
+    /// whose bytes match its digest.
+    /// </summary>
+    public async Task<PulledProfile> PullArtifactAsync(ImageReference image, ProfileKind kind, Descriptor artifact, Descriptor subject, CancellationToken cancel = default)
+    {
         var manifest = await client.GetManifestAsync(image with { Tag = null, Digest = artifact.Digest }, cancel).ConfigureAwait(false);
         var json = manifest.Json(artifact.Digest.ToString());
         var expected = ProfileArtifactFormat.ArtifactType(kind);

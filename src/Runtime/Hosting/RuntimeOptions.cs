@@ -1,0 +1,104 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using Microsoft.Extensions.Configuration;
+
+namespace Portcullis.Runtime.Hosting;
+
+/// <summary>
+/// Every setting of every role, from command-line `--Name=value` or environment `PORTCULLIS_Name`. The
+/// defaults are what deploy/base runs with.
+/// </summary>
+public sealed record RuntimeOptions
+{
+    /// <summary>The namespace the runtime runs in; never bound, and where its Secret and Lease live.</summary>
+    public string Namespace { get; init; } = "portcullis-system";
+
+    public IReadOnlyList<string> ExcludedNamespaces { get; init; } = ["kube-system"];
+
+    /// <summary>Which platform of a multi-platform image to bind, in order of preference.</summary>
+    public IReadOnlyList<string> Platforms { get; init; } = [DefaultPlatform()];
+
+    public TimeSpan TagCacheLifetime { get; init; } = TimeSpan.FromSeconds(60);
+    public TimeSpan ProfileCacheLifetime { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>How long one admission may spend; well under the webhook's timeoutSeconds (10 in deploy/).</summary>
+    public TimeSpan AdmissionBudget { get; init; } = TimeSpan.FromSeconds(3);
+
+    public BindingMode Mode { get; init; } = BindingMode.Localhost;
+
+    /// <summary>Bind AppArmor artifacts: "auto" (API server ≥ 1.30), "true" or "false".</summary>
+    public string AppArmor { get; init; } = "auto";
+
+    public IReadOnlyList<string> InsecureRegistries { get; init; } = [];
+
+    // node agent
+    public string KubeletRoot { get; init; } = "/var/lib/kubelet";
+    public string AppArmorRoot { get; init; } = "/etc/apparmor.d/portcullis";
+    public string NodeName { get; init; } = Environment.GetEnvironmentVariable("NODE_NAME") ?? Environment.MachineName;
+    public string AgentDaemonSet { get; init; } = "portcullis-agent";
+    public TimeSpan ResyncInterval { get; init; } = TimeSpan.FromMinutes(5);
+
+    // controller
+    public TimeSpan GarbageCollectAfter { get; init; } = TimeSpan.FromDays(7);
+    public string PolicyConfigMap { get; init; } = "portcullis-policy";
+    public string WebhookConfiguration { get; init; } = "portcullis";
+    public string TlsSecret { get; init; } = "portcullis-webhook-tls";
+    public string ServiceName { get; init; } = "portcullis-webhook";
+    public string LeaseName { get; init; } = "portcullis-controller";
+
+    // serving
+    public int HttpsPort { get; init; } = 8443;
+    public int HttpPort { get; init; } = 8080;
+    public string? Kubeconfig { get; init; }
+
+    /// <summary>Out of cluster: a PEM certificate + key to serve the webhook with instead of the controller's Secret.</summary>
+    public string? TlsCertificateFile { get; init; }
+    public string? TlsKeyFile { get; init; }
+
+    public static RuntimeOptions From(IConfiguration config)
+    {
+        var defaults = new RuntimeOptions();
+        string? S(string name) => config[name] is { Length: > 0 } v ? v : null;
+        IReadOnlyList<string>? L(string name) => S(name)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        TimeSpan? T(string name) => S(name) is { } v ? TimeSpan.Parse(v, CultureInfo.InvariantCulture) : null;
+        int? I(string name) => S(name) is { } v ? int.Parse(v, CultureInfo.InvariantCulture) : null;
+        return new RuntimeOptions
+        {
+            Namespace = S(nameof(Namespace)) ?? ReadServiceAccountNamespace() ?? defaults.Namespace,
+            ExcludedNamespaces = L(nameof(ExcludedNamespaces)) ?? defaults.ExcludedNamespaces,
+            Platforms = L(nameof(Platforms)) ?? defaults.Platforms,
+            TagCacheLifetime = T(nameof(TagCacheLifetime)) ?? defaults.TagCacheLifetime,
+            ProfileCacheLifetime = T(nameof(ProfileCacheLifetime)) ?? defaults.ProfileCacheLifetime,
+            AdmissionBudget = T(nameof(AdmissionBudget)) ?? defaults.AdmissionBudget,
+            Mode = S(nameof(Mode)) is { } mode ? Enum.Parse<BindingMode>(mode, ignoreCase: true) : defaults.Mode,
+            AppArmor = S(nameof(AppArmor)) ?? defaults.AppArmor,
+            InsecureRegistries = L(nameof(InsecureRegistries)) ?? defaults.InsecureRegistries,
+            KubeletRoot = S(nameof(KubeletRoot)) ?? defaults.KubeletRoot,
+            AppArmorRoot = S(nameof(AppArmorRoot)) ?? defaults.AppArmorRoot,
+            NodeName = S(nameof(NodeName)) ?? defaults.NodeName,
+            AgentDaemonSet = S(nameof(AgentDaemonSet)) ?? defaults.AgentDaemonSet,
+            ResyncInterval = T(nameof(ResyncInterval)) ?? defaults.ResyncInterval,
+            GarbageCollectAfter = T(nameof(GarbageCollectAfter)) ?? defaults.GarbageCollectAfter,
+            PolicyConfigMap = S(nameof(PolicyConfigMap)) ?? defaults.PolicyConfigMap,
+            WebhookConfiguration = S(nameof(WebhookConfiguration)) ?? defaults.WebhookConfiguration,
+            TlsSecret = S(nameof(TlsSecret)) ?? defaults.TlsSecret,
+            ServiceName = S(nameof(ServiceName)) ?? defaults.ServiceName,
+            LeaseName = S(nameof(LeaseName)) ?? defaults.LeaseName,
+            HttpsPort = I(nameof(HttpsPort)) ?? defaults.HttpsPort,
+            HttpPort = I(nameof(HttpPort)) ?? defaults.HttpPort,
+            Kubeconfig = S(nameof(Kubeconfig)),
+            TlsCertificateFile = S(nameof(TlsCertificateFile)),
+            TlsKeyFile = S(nameof(TlsKeyFile)),
+        };
+    }
+
+    public bool IsExcluded(string? ns) => ns is null || ns == Namespace || ExcludedNamespaces.Contains(ns, StringComparer.Ordinal);
+
+    private static string DefaultPlatform() => "linux/" + (RuntimeInformation.OSArchitecture == Architecture.Arm64 ? "arm64" : "amd64");
+
+    private static string? ReadServiceAccountNamespace()
+    {
+        const string path = "/var/run/secrets/kubernetes.io/serviceaccount/namespace";
+        return File.Exists(path) ? File.ReadAllText(path).Trim() : null;
+    }
+}

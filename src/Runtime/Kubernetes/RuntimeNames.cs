@@ -1,0 +1,42 @@
+namespace Portcullis.Runtime.Kubernetes;
+
+/// <summary>Every name Portcullis puts into a cluster: API group, labels, annotations, the scheduling gate.</summary>
+public static class RuntimeNames
+{
+    public const string Group = "portcullis.dev";
+    public const string Version = "v1alpha1";
+    public const string ApiVersion = Group + "/" + Version;
+
+    /// <summary>Namespace label that turns binding on (the webhook configuration's namespaceSelector).</summary>
+    public const string BindLabel = "portcullis.dev/bind";
+
+    /// <summary>Pod annotation "disabled": leave this pod alone.</summary>
+    public const string OptOutAnnotation = "portcullis.dev/bind";
+
+    public const string SchedulingGate = "portcullis.dev/profiles";
+
+    /// <summary>Label on pods the webhook bound, so the controller lists those and no others.</summary>
+    public const string BoundLabel = "portcullis.dev/bound";
+
+    /// <summary>Pod annotation: JSON of what was bound from where (<see cref="Webhook.BindingRecord"/>).</summary>
+    public const string BindingsAnnotation = "portcullis.dev/bindings";
+
+    /// <summary>Node label the agent sets once every profile is installed on its node; pods bound to a profile require it.</summary>
+    public const string AgentReadyLabel = "portcullis.dev/agent-ready";
+
+    /// <summary>Node label the agent sets when the node's kernel enforces AppArmor.</summary>
+    public const string AppArmorLabel = "portcullis.dev/apparmor";
+
+    public const string NodeLabel = "portcullis.dev/node";
+    public const string ProfileLabel = "portcullis.dev/profile";
+
+    /// <summary>Finalizer on profiles that running pods use.</summary>
+    public const string InUseFinalizer = "portcullis.dev/in-use";
+
+    /// <summary>Subdirectory of the kubelet's seccomp root the agent owns.</summary>
+    public const string SeccompDirectory = "portcullis";
+
+    public const string CrioAnnotationPrefix = "seccomp-profile.kubernetes.cri-o.io/";
+
+    public const string FieldManager = "portcullis";
+}

@@ -1,0 +1,29 @@
+using System.Security.Cryptography;
+using System.Text;
+using Portcullis.Oci.Transport;
+
+namespace Portcullis.Runtime.Registry;
+
+/// <summary>
+/// The registry credentials one pod may use (its imagePullSecrets and its service account's), by registry
+/// host. <see cref="Key"/> fingerprints them so that clients and tag lookups are never shared between pods
+/// with different credentials.
+/// </summary>
+public sealed class PullCredentials
+{
+    public static PullCredentials None { get; } = new(new Dictionary<string, RegistryCredentials>());
+
+    private readonly IReadOnlyDictionary<string, RegistryCredentials> _byRegistry;
+
+    public PullCredentials(IReadOnlyDictionary<string, RegistryCredentials> byRegistry)
+    {
+        _byRegistry = byRegistry;
+        var text = string.Join('\n', byRegistry.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => $"{e.Key}\0{e.Value.Username}\0{e.Value.Password}"));
+        Key = byRegistry.Count == 0 ? "" : Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+    }
+
+    public string Key { get; }
+
+    public RegistryCredentials? For(string registry) =>
+        _byRegistry.TryGetValue(RegistryHost.Normalize(registry), out var found) ? found : null;
+}

@@ -1,0 +1,9 @@
+namespace Portcullis.Runtime.Resources;
+
+/// <summary>The `AppArmorProfile.portcullis.dev` custom resource.</summary>
+public sealed class AppArmorProfileResource : ProfileResource
+{
+    public AppArmorProfileResource() => Kind = "AppArmorProfile";
+
+    public override ProfileType Type => ProfileType.AppArmor;
+}

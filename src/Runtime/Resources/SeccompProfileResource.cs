@@ -1,0 +1,9 @@
+namespace Portcullis.Runtime.Resources;
+
+/// <summary>The `SeccompProfile.portcullis.dev` custom resource.</summary>
+public sealed class SeccompProfileResource : ProfileResource
+{
+    public SeccompProfileResource() => Kind = "SeccompProfile";
+
+    public override ProfileType Type => ProfileType.Seccomp;
+}

@@ -1,0 +1,118 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using k8s.Models;
+using Microsoft.Extensions.Logging;
+using Portcullis.Runtime.Hosting;
+using Portcullis.Runtime.Kubernetes;
+
+namespace Portcullis.Runtime.Webhook;
+
+/// <summary>
+/// One admission.k8s.io/v1 AdmissionReview in, its answer out. Always allowed: a pod that cannot be bound
+/// (registry down, time budget spent, anything) is admitted unchanged with a warning the client prints and
+/// an Event on the pod's namespace, never refused; the API is only read.
+/// </summary>
+public sealed class AdmissionHandler(PodBinder binder, IClusterApi api, RuntimeOptions options, AppArmorSupport appArmor, ILogger<AdmissionHandler> log)
+{
+    public async Task<JsonObject> ReviewAsync(JsonNode review, CancellationToken cancel)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var request = review["request"] as JsonObject ?? throw new FormatException("the AdmissionReview has no request");
+        var uid = request["uid"]?.GetValue<string>() ?? throw new FormatException("the AdmissionReview request has no uid");
+        var response = new JsonObject { ["uid"] = uid, ["allowed"] = true };
+        var decision = "skipped";
+        try
+        {
+            var (patch, warnings, bound) = await DecideAsync(request, cancel).ConfigureAwait(false);
+            if (patch.Count > 0)
+            {
+                response["patchType"] = "JSONPatch";
+                response["patch"] = Convert.ToBase64String(Encoding.UTF8.GetBytes(new JsonArray(patch.Select(p => (JsonNode)p.ToJson()).ToArray()).ToJsonString()));
+            }
+            if (warnings.Count > 0)
+            {
+                response["warnings"] = new JsonArray(warnings.Select(w => (JsonNode)JsonValue.Create("portcullis: " + w)!).ToArray());
+                Announce(request, warnings);
+            }
+            decision = bound ? "bound" : warnings.Count > 0 ? "failed" : decision;
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancel.IsCancellationRequested)
+        {
+            // Fail open, whatever went wrong: a webhook that refuses pods takes the cluster down with it.
+            decision = "failed";
+            var why = e is OperationCanceledException ? $"no answer within {options.AdmissionBudget.TotalSeconds:0.#} s" : e.Message;
+            log.LogWarning("admitting {Namespace}/{Pod} unchanged: {Why}", request["namespace"], PodName(request), why);
+            response["warnings"] = new JsonArray(JsonValue.Create($"portcullis: admitted without profiles: {why}"));
+            Announce(request, [$"admitted without profiles: {why}"]);
+            RuntimeMetrics.Errors.WithLabels("webhook", "admission").Inc();
+        }
+        RuntimeMetrics.Admissions.WithLabels(decision).Inc();
+        RuntimeMetrics.AdmissionSeconds.Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
+        return new JsonObject
+        {
+            ["apiVersion"] = review["apiVersion"]?.GetValue<string>() ?? "admission.k8s.io/v1",
+            ["kind"] = "AdmissionReview",
+            ["response"] = response,
+        };
+    }
+
+    private async Task<(IReadOnlyList<PatchOperation> Patch, IReadOnlyList<string> Warnings, bool Bound)> DecideAsync(JsonObject request, CancellationToken cancel)
+    {
+        var ns = request["namespace"]?.GetValue<string>();
+        if (request["operation"]?.GetValue<string>() != "CREATE"
+            || request["kind"]?["kind"]?.GetValue<string>() != "Pod"
+            || request["subResource"]?.GetValue<string>() is { Length: > 0 }
+            || options.IsExcluded(ns)
+            || request["object"] is not JsonObject pod
+            || pod["metadata"]?["annotations"]?[RuntimeNames.OptOutAnnotation]?.GetValue<string>() == "disabled")
+            return ([], [], false);
+
+        using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+        budget.CancelAfter(options.AdmissionBudget);
+        var bindAppArmor = await appArmor.BindAsync(budget.Token).ConfigureAwait(false);
+        var (bindings, problems) = await binder.BindAsync(pod, ns!, bindAppArmor, budget.Token).ConfigureAwait(false);
+        var gate = pod["spec"]?["nodeName"] is null;
+        var patch = PodMutator.Patch(pod, bindings, options.Mode, gate);
+        return (patch, problems, patch.Count > 0);
+    }
+
+    private static string PodName(JsonObject request) =>
+        request["name"]?.GetValue<string>() is { Length: > 0 } name ? name
+        : request["object"]?["metadata"]?["name"]?.GetValue<string>()
+          ?? request["object"]?["metadata"]?["generateName"]?.GetValue<string>() + "<generated>";
+
+    /// <summary>An Event for people who did not see the client's warnings; never for dry runs, which must have no effects.</summary>
+    private void Announce(JsonObject request, IReadOnlyList<string> warnings)
+    {
+        if (request["dryRun"]?.GetValue<bool>() == true || request["namespace"]?.GetValue<string>() is not { } ns)
+            return;
+        var name = PodName(request);
+        var now = DateTime.UtcNow;
+        var message = string.Join("; ", warnings);
+        var ev = new Corev1Event
+        {
+            Metadata = new V1ObjectMeta { GenerateName = "portcullis-", NamespaceProperty = ns },
+            InvolvedObject = new V1ObjectReference { Kind = "Pod", ApiVersion = "v1", NamespaceProperty = ns, Name = name },
+            Reason = "ProfileNotBound",
+            Message = message.Length <= 1000 ? message : message[..1000],
+            Type = "Warning",
+            Source = new V1EventSource { Component = "portcullis-webhook" },
+            FirstTimestamp = now,
+            LastTimestamp = now,
+            Count = 1,
+        };
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await api.CreateAsync(ev).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is ClusterApiException or HttpRequestException or JsonException)
+            {
+                RuntimeMetrics.Errors.WithLabels("webhook", "event").Inc();
+            }
+        });
+    }
+}
