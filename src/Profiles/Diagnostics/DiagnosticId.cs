@@ -75,6 +75,8 @@ public enum DiagnosticId
 
     RegistryFailed = 6001,
 
+    ClusterApiFailed = 7001,
+
     OutputFailed = 9001,
     UsageError = 9002,
     InternalError = 9003,

@@ -23,6 +23,13 @@ public interface IClusterApi
     Task<T> ReplaceAsync<T>(T item, CancellationToken cancel = default)
         where T : class, IKubernetesObject<V1ObjectMeta>;
 
+    /// <summary>
+    /// An RFC 6902 JSON Patch, for objects the runtime does not own (pods, nodes): a whole-object replace
+    /// through a client model would drop fields newer than the model.
+    /// </summary>
+    Task PatchAsync<T>(string? @namespace, string name, IReadOnlyList<Webhook.PatchOperation> patch, CancellationToken cancel = default)
+        where T : class, IKubernetesObject<V1ObjectMeta>;
+
     /// <summary>Deletes the object; an object already gone is not an error.</summary>
     Task DeleteAsync<T>(string? @namespace, string name, CancellationToken cancel = default)
         where T : class, IKubernetesObject<V1ObjectMeta>;

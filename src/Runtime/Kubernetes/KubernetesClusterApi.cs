@@ -77,6 +77,16 @@ public sealed class KubernetesClusterApi(IKubernetes client) : IClusterApi, IDis
             : generic.ReplaceAsync(item, item.Metadata.Name, cancel)).ConfigureAwait(false);
     }
 
+    public async Task PatchAsync<T>(string? @namespace, string name, IReadOnlyList<Webhook.PatchOperation> patch, CancellationToken cancel = default)
+        where T : class, IKubernetesObject<V1ObjectMeta>
+    {
+        using var generic = Generic<T>();
+        var body = new V1Patch(new System.Text.Json.Nodes.JsonArray(patch.Select(p => (System.Text.Json.Nodes.JsonNode)p.ToJson()).ToArray()).ToJsonString(), V1Patch.PatchType.JsonPatch);
+        await Call(() => @namespace is not null
+            ? generic.PatchNamespacedAsync<T>(body, @namespace, name, cancel)
+            : generic.PatchAsync<T>(body, name, cancel)).ConfigureAwait(false);
+    }
+
     public async Task DeleteAsync<T>(string? @namespace, string name, CancellationToken cancel = default)
         where T : class, IKubernetesObject<V1ObjectMeta>
     {

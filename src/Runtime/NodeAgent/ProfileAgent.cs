@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Portcullis.Runtime.Hosting;
 using Portcullis.Runtime.Kubernetes;
 using Portcullis.Runtime.Resources;
+using Portcullis.Runtime.Webhook;
 
 namespace Portcullis.Runtime.NodeAgent;
 
@@ -85,11 +86,12 @@ public sealed class ProfileAgent(IClusterApi api, ProfileFileStore seccompFiles,
         appArmorFiles.RemoveAll();
         foreach (var status in await api.ListAsync<ProfileNodeStatusResource>(labelSelector: $"{RuntimeNames.NodeLabel}={NodeLabelValue}", cancel: cancel).ConfigureAwait(false))
             await api.DeleteAsync<ProfileNodeStatusResource>(null, status.Metadata.Name, cancel).ConfigureAwait(false);
-        if (await api.GetAsync<V1Node>(null, options.NodeName, cancel).ConfigureAwait(false) is { } node)
+        if (await api.GetAsync<V1Node>(null, options.NodeName, cancel).ConfigureAwait(false) is { Metadata.Labels: { } labels } node)
         {
-            var labels = node.Metadata.Labels;
-            if (labels is not null && (labels.Remove(RuntimeNames.AgentReadyLabel) | labels.Remove(RuntimeNames.AppArmorLabel)))
-                await api.ReplaceAsync(node, cancel).ConfigureAwait(false);
+            var patch = new[] { RuntimeNames.AgentReadyLabel, RuntimeNames.AppArmorLabel }.Where(labels.ContainsKey)
+                .Select(k => PatchOperation.Remove("/metadata/labels/" + PatchOperation.Escape(k))).ToList();
+            if (patch.Count > 0)
+                await api.PatchAsync<V1Node>(null, node.Metadata.Name, patch, cancel).ConfigureAwait(false);
         }
     }
 
@@ -174,23 +176,21 @@ public sealed class ProfileAgent(IClusterApi api, ProfileFileStore seccompFiles,
 
     private async Task LabelAsync(V1Node node, bool ready, CancellationToken cancel)
     {
-        var labels = node.Metadata.Labels ??= new Dictionary<string, string>();
-        var changed = false;
+        var labels = node.Metadata.Labels ?? new Dictionary<string, string>();
+        var patch = new List<PatchOperation>();
+        if (node.Metadata.Labels is null)
+            patch.Add(PatchOperation.Add("/metadata/labels", new System.Text.Json.Nodes.JsonObject()));
         void Set(string key, bool on)
         {
+            var path = "/metadata/labels/" + PatchOperation.Escape(key);
             if (on && (!labels.TryGetValue(key, out var value) || value != "true"))
-            {
-                labels[key] = "true";
-                changed = true;
-            }
-            else if (!on && labels.Remove(key))
-            {
-                changed = true;
-            }
+                patch.Add(PatchOperation.Add(path, "true"));
+            else if (!on && labels.ContainsKey(key))
+                patch.Add(PatchOperation.Remove(path));
         }
         Set(RuntimeNames.AgentReadyLabel, ready);
         Set(RuntimeNames.AppArmorLabel, appArmor.Enabled);
-        if (changed)
-            await api.ReplaceAsync(node, cancel).ConfigureAwait(false);
+        if (patch.Count > (node.Metadata.Labels is null ? 1 : 0))
+            await api.PatchAsync<V1Node>(null, node.Metadata.Name, patch, cancel).ConfigureAwait(false);
     }
 }

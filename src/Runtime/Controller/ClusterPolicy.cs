@@ -1,0 +1,98 @@
+using System.Security.Cryptography;
+using System.Text;
+using k8s.Models;
+using Portcullis.Profiles.AppArmor;
+using Portcullis.Profiles.Diagnostics;
+using Portcullis.Profiles.Loading;
+using Portcullis.Profiles.Seccomp;
+using Portcullis.Runtime.Registry;
+using Portcullis.Runtime.Resources;
+
+namespace Portcullis.Runtime.Controller;
+
+/// <summary>
+/// The cluster's rules for profiles that come from images, from the ConfigMap `portcullis-policy`:
+/// `forbiddenSyscalls` (names no profile may allow), `allowedRegistries` (hosts profiles may come from;
+/// empty: any), `requireSignatures` ("true": a profile needs a signature by one of `signatureKeys`, PEM
+/// public keys). A profile that breaks them is not installed, and its pods stay gated.
+/// </summary>
+public sealed class ClusterPolicy
+{
+    public static ClusterPolicy Open { get; } = new([], [], false, []);
+
+    public ClusterPolicy(IReadOnlyCollection<string> forbiddenSyscalls, IReadOnlyCollection<string> allowedRegistries, bool requireSignatures, IReadOnlyList<ECDsa> keys)
+    {
+        ForbiddenSyscalls = forbiddenSyscalls;
+        AllowedRegistries = allowedRegistries;
+        RequireSignatures = requireSignatures;
+        Keys = keys;
+    }
+
+    public IReadOnlyCollection<string> ForbiddenSyscalls { get; }
+    public IReadOnlyCollection<string> AllowedRegistries { get; }
+    public bool RequireSignatures { get; }
+    public IReadOnlyList<ECDsa> Keys { get; }
+
+    public static ClusterPolicy From(V1ConfigMap? map)
+    {
+        if (map?.Data is not { } data)
+            return Open;
+        static IReadOnlyCollection<string> List(IDictionary<string, string> d, string key) =>
+            d.TryGetValue(key, out var v) ? v.Split([',', '\n', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal) : [];
+        var keys = new List<ECDsa>();
+        if (data.TryGetValue("signatureKeys", out var pem))
+        {
+            foreach (var block in pem.Split("-----END PUBLIC KEY-----", StringSplitOptions.RemoveEmptyEntries).Where(b => b.Contains("BEGIN", StringComparison.Ordinal)))
+            {
+                var key = ECDsa.Create();
+                key.ImportFromPem(block + "-----END PUBLIC KEY-----");
+                keys.Add(key);
+            }
+        }
+        return new ClusterPolicy(List(data, "forbiddenSyscalls"), List(data, "allowedRegistries").Select(RegistryHost.Normalize).ToHashSet(StringComparer.Ordinal),
+            data.TryGetValue("requireSignatures", out var sig) && sig.Trim().Equals("true", StringComparison.OrdinalIgnoreCase), keys);
+    }
+
+    /// <summary>Why the registry may not supply profiles, or null.</summary>
+    public string? CheckRegistry(string registry) =>
+        AllowedRegistries.Count == 0 || AllowedRegistries.Contains(RegistryHost.Normalize(registry)) ? null
+        : $"profiles from {registry} are not allowed (policy allowedRegistries: {string.Join(", ", AllowedRegistries.Order(StringComparer.Ordinal))})";
+
+    /// <summary>Why the content may not be installed (not a valid profile, or allows what the policy forbids), or null.</summary>
+    public string? CheckContent(ProfileType type, string name, byte[] content)
+    {
+        var diagnostics = new DiagnosticBag();
+        IReadOnlyList<ProfileDocument> documents;
+        try
+        {
+            documents = ProfileLoader.Load(new InputText(content, Encoding.UTF8.GetString(content), name), diagnostics);
+        }
+        catch (ProfileException e)
+        {
+            return "not a valid profile: " + e.Diagnostic.Message;
+        }
+        if (type == ProfileType.AppArmor)
+            return documents is [AppArmorDocument] ? null : "not one AppArmor profile";
+        if (documents is not [SeccompDocument { Profile: var profile }])
+            return "not one seccomp profile";
+        if (SeccompValidator.Validate(profile).FirstOrDefault(d => d.Severity == Severity.Error) is { } error)
+            return "not a valid seccomp profile: " + error.Message;
+        if (ForbiddenSyscalls.Count == 0)
+            return null;
+        static bool Allows(SeccompAction a) => a is SeccompAction.Allow or SeccompAction.Log or SeccompAction.Notify or SeccompAction.Trace;
+        var allowed = Allows(profile.DefaultAction)
+            ? ForbiddenSyscalls.Where(f => !profile.Syscalls.Any(r => !Allows(r.Action) && r.Args.Count == 0 && r.Names.Contains(f)))
+            : ForbiddenSyscalls.Where(f => profile.Syscalls.Any(r => Allows(r.Action) && r.Names.Contains(f)));
+        var broken = allowed.Order(StringComparer.Ordinal).ToList();
+        return broken.Count == 0 ? null : $"allows {string.Join(", ", broken)}, which the cluster policy forbids";
+    }
+
+    /// <summary>The AppArmor policy renamed to the name pods are bound to, so two images' profiles never share a kernel name.</summary>
+    public static string RenameAppArmor(byte[] content, string localhostName)
+    {
+        var profiles = AppArmorParser.Parse(Encoding.UTF8.GetString(content), localhostName);
+        if (profiles.Count != 1)
+            throw new ProfileException($"the AppArmor artifact holds {profiles.Count} profiles; one is expected");
+        return AppArmorRenderer.Render(profiles[0] with { Name = localhostName });
+    }
+}

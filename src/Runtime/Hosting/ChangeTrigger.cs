@@ -1,0 +1,46 @@
+using System.Threading.Channels;
+using k8s;
+using k8s.Models;
+using Portcullis.Runtime.Kubernetes;
+
+namespace Portcullis.Runtime.Hosting;
+
+/// <summary>
+/// Wakes a level-triggered loop: any watched change, or the resync period passing. Changes that arrive
+/// while a pass runs collapse into one more pass.
+/// </summary>
+public sealed class ChangeTrigger
+{
+    private readonly Channel<bool> _signal = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+
+    public void Fire() => _signal.Writer.TryWrite(true);
+
+    public void Watch<T>(IClusterApi api, string? labelSelector, CancellationToken cancel) where T : class, IKubernetesObject<V1ObjectMeta> =>
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await foreach (var _ in api.ChangesAsync<T>(labelSelector, cancel).ConfigureAwait(false))
+                    Fire();
+            }
+            catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+            {
+            }
+        }, cancel);
+
+    /// <summary>Waits for a change or for <paramref name="period"/>, then a short quiet time so bursts give one pass.</summary>
+    public async Task WaitAsync(TimeSpan period, CancellationToken cancel)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+        timeout.CancelAfter(period);
+        try
+        {
+            await _signal.Reader.ReadAsync(timeout.Token).ConfigureAwait(false);
+            await Task.Delay(TimeSpan.FromMilliseconds(100), cancel).ConfigureAwait(false);
+            _signal.Reader.TryRead(out _);
+        }
+        catch (OperationCanceledException) when (!cancel.IsCancellationRequested)
+        {
+        }
+    }
+}

@@ -1,0 +1,81 @@
+using k8s.LeaderElection;
+using k8s.LeaderElection.ResourceLock;
+using k8s.Models;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Portcullis.Runtime.Controller;
+using Portcullis.Runtime.Kubernetes;
+using Portcullis.Runtime.Resources;
+
+namespace Portcullis.Runtime.Hosting;
+
+/// <summary>Runs the controller's passes while this replica holds the lease (always, against an API without leases, as in tests).</summary>
+public sealed class ControllerService(IClusterApi api, ProfileReconciler reconciler, WebhookCertificates certificates, RuntimeOptions options, ILogger<ControllerService> log) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (api is not KubernetesClusterApi real)
+        {
+            await RunAsync(stoppingToken).ConfigureAwait(false);
+            return;
+        }
+        var identity = Environment.GetEnvironmentVariable("POD_NAME") ?? Environment.MachineName;
+        var lease = new LeaseLock(real.Client, options.Namespace, options.LeaseName, identity);
+        using var elector = new LeaderElector(new LeaderElectionConfig(lease)
+        {
+            LeaseDuration = TimeSpan.FromSeconds(15),
+            RenewDeadline = TimeSpan.FromSeconds(10),
+            RetryPeriod = TimeSpan.FromSeconds(2),
+        });
+        CancellationTokenSource? leading = null;
+        Task? running = null;
+        elector.OnStartedLeading += () =>
+        {
+            log.LogInformation("{Identity} leads the controller", identity);
+            leading = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+            running = RunAsync(leading.Token);
+        };
+        elector.OnStoppedLeading += () => leading?.Cancel();
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await elector.RunUntilLeadershipLostAsync(stoppingToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                log.LogWarning("leader election: {Why}", e.Message);
+            }
+            leading?.Cancel();
+            if (running is not null)
+                await running.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await Task.Delay(TimeSpan.FromSeconds(2), stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+
+    private async Task RunAsync(CancellationToken cancel)
+    {
+        var trigger = new ChangeTrigger();
+        trigger.Watch<V1Pod>(api, $"{RuntimeNames.BoundLabel}=true", cancel);
+        trigger.Watch<ProfileNodeStatusResource>(api, null, cancel);
+        trigger.Watch<SeccompProfileResource>(api, null, cancel);
+        trigger.Watch<AppArmorProfileResource>(api, null, cancel);
+        trigger.Watch<V1Node>(api, null, cancel);
+        while (!cancel.IsCancellationRequested)
+        {
+            try
+            {
+                await certificates.EnsureAsync(cancel).ConfigureAwait(false);
+                var pass = await reconciler.ReconcileAsync(cancel).ConfigureAwait(false);
+                if (pass.ProfilesCreated + pass.GatesRemoved + pass.ProfilesDeleted > 0)
+                    log.LogInformation("profiles created {Created}, gates lifted {Lifted}, still gated {Gated}, collected {Deleted}", pass.ProfilesCreated, pass.GatesRemoved, pass.StillGated, pass.ProfilesDeleted);
+            }
+            catch (Exception e) when (e is ClusterApiException or HttpRequestException)
+            {
+                RuntimeMetrics.Errors.WithLabels("controller", "reconcile").Inc();
+                log.LogWarning("reconcile: {Why}", e.Message);
+            }
+            await trigger.WaitAsync(TimeSpan.FromSeconds(30), cancel).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+}

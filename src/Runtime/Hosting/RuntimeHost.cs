@@ -1,0 +1,115 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Portcullis.Oci.Transport;
+using Portcullis.Runtime.Controller;
+using Portcullis.Runtime.Kubernetes;
+using Portcullis.Runtime.NodeAgent;
+using Portcullis.Runtime.Registry;
+using Portcullis.Runtime.Webhook;
+using Prometheus;
+
+namespace Portcullis.Runtime.Hosting;
+
+/// <summary>
+/// One process, the roles it is given: the wiring for all of them in one place. The webhook is served on
+/// HTTPS (<see cref="RuntimeOptions.HttpsPort"/>); health and metrics on plain HTTP
+/// (<see cref="RuntimeOptions.HttpPort"/>) for the kubelet's probes and Prometheus.
+/// </summary>
+public static class RuntimeHost
+{
+    public static WebApplication Build(Role roles, RuntimeOptions options, IClusterApi api, string[] args, IAppArmorLoader? appArmor = null, HttpMessageHandler? registryHandler = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder(args);
+        builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+        var readiness = new Readiness();
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(api);
+        builder.Services.AddSingleton(readiness);
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(new RegistryClientPool(new RegistryOptions
+        {
+            InsecureRegistries = options.InsecureRegistries,
+            MaxAttempts = 2,
+            RequestTimeout = options.AdmissionBudget,
+        }, registryHandler));
+        builder.Services.AddSingleton<PodCredentialsSource>();
+        var certificate = new ServingCertificate(api, options);
+
+        if (roles.HasFlag(Role.Webhook))
+        {
+            readiness.Expect(Role.Webhook);
+            builder.Services.AddSingleton<ImageProfileResolver>();
+            builder.Services.AddSingleton<PodBinder>();
+            builder.Services.AddSingleton<AppArmorSupport>();
+            builder.Services.AddSingleton<AdmissionHandler>();
+            builder.Services.AddHostedService(sp => new CertificateRefreshService(certificate, readiness, sp.GetRequiredService<ILogger<CertificateRefreshService>>()));
+        }
+        if (roles.HasFlag(Role.Controller))
+        {
+            builder.Services.AddSingleton<ProfileFetcher>();
+            builder.Services.AddSingleton<ProfileReconciler>();
+            builder.Services.AddSingleton<WebhookCertificates>();
+            builder.Services.AddHostedService<ControllerService>();
+        }
+        if (roles.HasFlag(Role.Agent))
+        {
+            readiness.Expect(Role.Agent);
+            builder.Services.AddSingleton(appArmor ?? new AppArmorParserLoader());
+            builder.Services.AddSingleton(sp => new ProfileAgent(api,
+                new ProfileFileStore(Path.Combine(options.KubeletRoot, "seccomp", RuntimeNames.SeccompDirectory), ".json"),
+                new ProfileFileStore(options.AppArmorRoot, ""),
+                sp.GetRequiredService<IAppArmorLoader>(), options, sp.GetRequiredService<ILogger<ProfileAgent>>()));
+            builder.Services.AddHostedService<AgentService>();
+        }
+
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.ListenAnyIP(options.HttpPort);
+            if (roles.HasFlag(Role.Webhook))
+            {
+                kestrel.ListenAnyIP(options.HttpsPort, listen => listen.UseHttps(new HttpsConnectionAdapterOptions
+                {
+                    ServerCertificateSelector = (_, _) => certificate.Current,
+                }));
+            }
+        });
+
+        var app = builder.Build();
+        app.MapGet("/healthz", () => Results.Text("ok"));
+        app.MapGet("/readyz", (Readiness r) => r.IsReady ? Results.Text("ok") : Results.Text("waiting for " + string.Join(", ", r.Waiting), statusCode: 503));
+        app.MapMetrics("/metrics");
+        if (roles.HasFlag(Role.Webhook))
+        {
+            app.MapPost("/mutate-pods", async (HttpContext context, AdmissionHandler handler) =>
+            {
+                if (!context.Request.IsHttps)
+                    return Results.StatusCode(StatusCodes.Status421MisdirectedRequest);
+                JsonNode? review;
+                try
+                {
+                    review = await JsonNode.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted).ConfigureAwait(false);
+                }
+                catch (JsonException e)
+                {
+                    return Results.BadRequest("not JSON: " + e.Message);
+                }
+                try
+                {
+                    var answer = await handler.ReviewAsync(review ?? new JsonObject(), context.RequestAborted).ConfigureAwait(false);
+                    return Results.Text(answer.ToJsonString(), "application/json");
+                }
+                catch (FormatException e)
+                {
+                    return Results.BadRequest(e.Message);
+                }
+            });
+        }
+        return app;
+    }
+}
