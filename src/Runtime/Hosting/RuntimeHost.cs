@@ -60,7 +60,7 @@ public static class RuntimeHost
         if (roles.HasFlag(Role.Agent))
         {
             readiness.Expect(Role.Agent);
-            builder.Services.AddSingleton(appArmor ?? new AppArmorParserLoader());
+            builder.Services.AddSingleton(appArmor ?? new AppArmorParserLoader(options.AppArmorParser));
             builder.Services.AddSingleton(sp => new ProfileAgent(api,
                 new ProfileFileStore(Path.Combine(options.KubeletRoot, "seccomp", RuntimeNames.SeccompDirectory), ".json"),
                 new ProfileFileStore(options.AppArmorRoot, ""),

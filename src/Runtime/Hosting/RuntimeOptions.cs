@@ -26,7 +26,7 @@ public sealed record RuntimeOptions
 
     public BindingMode Mode { get; init; } = BindingMode.Localhost;
 
-    /// <summary>Bind AppArmor artifacts: "auto" (API server ≥ 1.30), "true" or "false".</summary>
+    /// <summary>Bind AppArmor artifacts: "auto" (API server ≥ 1.30 and some node's agent loads AppArmor), "true" or "false".</summary>
     public string AppArmor { get; init; } = "auto";
 
     public IReadOnlyList<string> InsecureRegistries { get; init; } = [];
@@ -34,6 +34,9 @@ public sealed record RuntimeOptions
     // node agent
     public string KubeletRoot { get; init; } = "/var/lib/kubelet";
     public string AppArmorRoot { get; init; } = "/etc/apparmor.d/portcullis";
+
+    /// <summary>The command that loads AppArmor policy, comma-separated (the node's parser, e.g. through nsenter).</summary>
+    public IReadOnlyList<string> AppArmorParser { get; init; } = ["apparmor_parser"];
     public string NodeName { get; init; } = Environment.GetEnvironmentVariable("NODE_NAME") ?? Environment.MachineName;
     public string AgentDaemonSet { get; init; } = "portcullis-agent";
     public TimeSpan ResyncInterval { get; init; } = TimeSpan.FromMinutes(5);
@@ -75,6 +78,7 @@ public sealed record RuntimeOptions
             InsecureRegistries = L(nameof(InsecureRegistries)) ?? defaults.InsecureRegistries,
             KubeletRoot = S(nameof(KubeletRoot)) ?? defaults.KubeletRoot,
             AppArmorRoot = S(nameof(AppArmorRoot)) ?? defaults.AppArmorRoot,
+            AppArmorParser = L(nameof(AppArmorParser)) ?? defaults.AppArmorParser,
             NodeName = S(nameof(NodeName)) ?? defaults.NodeName,
             AgentDaemonSet = S(nameof(AgentDaemonSet)) ?? defaults.AgentDaemonSet,
             ResyncInterval = T(nameof(ResyncInterval)) ?? defaults.ResyncInterval,

@@ -1,0 +1,138 @@
+using System.Text.Json.Nodes;
+using Portcullis.Runtime.Webhook;
+
+namespace Portcullis.Runtime.Tests;
+
+/// <summary>The webhook over HTTPS with AdmissionReviews shaped exactly like the API server's (one captured from kube-apiserver 1.32).</summary>
+public sealed class WebhookTests(WebhookLab lab) : IClassFixture<WebhookLab>
+{
+    private JsonNode CapturedReview(Func<string, string>? edit = null)
+    {
+        var text = File.ReadAllText(Repo.Data("k8s/admissionreview-pod-create-generatename-v1.32.json"))
+            .Replace("registry.example.com/shop/checkout@sha256:0b1d6f2a5c3e4d7f8091a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f7", $"{lab.Registry}/shop/checkout@{lab.CheckoutDigest}", StringComparison.Ordinal)
+            .Replace("registry.example.com/", lab.Registry + "/", StringComparison.Ordinal);
+        return JsonNode.Parse(edit is null ? text : edit(text))!;
+    }
+
+    [Fact]
+    public async Task A_pod_from_the_captured_review_is_bound_pinned_gated_and_steered_and_nothing_else_changes()
+    {
+        var review = CapturedReview();
+        var answer = await lab.ReviewAsync(review);
+
+        Assert.Equal(review["request"]!["uid"]!.GetValue<string>(), answer["response"]!["uid"]!.GetValue<string>());
+        Assert.True(answer["response"]!["allowed"]!.GetValue<bool>());
+        Assert.Null(answer["response"]!["warnings"]);
+        var pod = WebhookLab.Patched(review, answer);
+
+        var expected = review["request"]!["object"]!.DeepClone().AsObject();
+        var seccomp = $"portcullis/sha256-{lab.CheckoutSeccompArtifact.Hex}.json";
+        expected["spec"]!["containers"]![0]!["securityContext"] = new JsonObject
+        {
+            ["seccompProfile"] = new JsonObject { ["type"] = "Localhost", ["localhostProfile"] = seccomp },
+            ["appArmorProfile"] = new JsonObject { ["type"] = "Localhost", ["localhostProfile"] = $"portcullis-sha256-{lab.CheckoutAppArmorArtifact.Hex}" },
+        };
+        expected["spec"]!["initContainers"]![0]!["image"] = $"{lab.Registry}/shop/migrate@{lab.MigrateDigest}";
+        expected["spec"]!["initContainers"]![0]!["securityContext"] = new JsonObject
+        {
+            ["seccompProfile"] = new JsonObject { ["type"] = "Localhost", ["localhostProfile"] = $"portcullis/sha256-{lab.MigrateSeccompArtifact.Hex}.json" },
+        };
+        expected["spec"]!["schedulingGates"] = new JsonArray(new JsonObject { ["name"] = "portcullis.dev/profiles" });
+        expected["spec"]!["affinity"] = JsonNode.Parse("""
+            {"nodeAffinity":{"requiredDuringSchedulingIgnoredDuringExecution":{"nodeSelectorTerms":[{"matchExpressions":[
+              {"key":"portcullis.dev/agent-ready","operator":"In","values":["true"]},
+              {"key":"portcullis.dev/apparmor","operator":"In","values":["true"]}]}]}}}
+            """);
+        expected["metadata"]!["labels"]!["portcullis.dev/bound"] = "true";
+
+        var bindings = BindingRecord.Read(new Dictionary<string, string> { ["portcullis.dev/bindings"] = pod["metadata"]!["annotations"]!["portcullis.dev/bindings"]!.GetValue<string>() });
+        pod["metadata"]!.AsObject().Remove("annotations");
+        Assert.True(JsonNode.DeepEquals(expected, pod), $"expected\n{expected}\nbut the patched pod is\n{pod}");
+
+        Assert.Equal(["migrate", "api"], bindings.Select(b => b.Container));
+        Assert.Equal($"{lab.Registry}/shop/checkout@{lab.CheckoutSeccompArtifact}", bindings[1].Seccomp!.Artifact);
+        Assert.Equal(lab.CheckoutDigest.ToString(), bindings[1].Seccomp!.Subject);
+        Assert.Equal($"{lab.Registry}/shop/migrate:1.4", bindings[0].Image);
+        Assert.Equal($"{lab.Registry}/shop/migrate@{lab.MigrateDigest}", bindings[0].PinnedImage);
+    }
+
+    [Fact]
+    public async Task The_webhook_only_reads_the_API()
+    {
+        lab.Api.Calls.Clear();
+        await lab.ReviewAsync(CapturedReview(t => t.Replace("\"uid\":\"0d07b3e6", "\"uid\":\"1d07b3e6", StringComparison.Ordinal)));
+        Assert.All(lab.Api.Calls, call => Assert.Matches("^(get|list) ", call));
+    }
+
+    [Theory]
+    [InlineData("\"namespace\":\"shop\",\"operation\":\"CREATE\"", "\"namespace\":\"kube-system\",\"operation\":\"CREATE\"")]
+    [InlineData("\"namespace\":\"shop\",\"operation\":\"CREATE\"", "\"namespace\":\"portcullis-system\",\"operation\":\"CREATE\"")]
+    [InlineData("\"operation\":\"CREATE\"", "\"operation\":\"UPDATE\"")]
+    [InlineData("\"labels\":{\"app\":\"checkout\"}", "\"labels\":{\"app\":\"checkout\"},\"annotations\":{\"portcullis.dev/bind\":\"disabled\"}")]
+    public async Task Pods_it_must_not_touch_are_admitted_unchanged(string from, string to)
+    {
+        var review = CapturedReview(t =>
+        {
+            Assert.Contains(from, t, StringComparison.Ordinal);
+            return t.Replace(from, to, StringComparison.Ordinal);
+        });
+        var answer = await lab.ReviewAsync(review);
+        Assert.True(answer["response"]!["allowed"]!.GetValue<bool>());
+        Assert.Null(answer["response"]!["patch"]);
+    }
+
+    [Fact]
+    public async Task The_published_kubectl_run_review_with_an_unreachable_registry_is_admitted_unchanged_within_the_budget_with_a_warning_and_an_event()
+    {
+        var review = JsonNode.Parse(File.ReadAllText(Repo.Data("k8s/admissionreview-pod-create.json")))!;
+        // The image (nginx on Docker Hub) cannot be reached from here: the webhook must fail open, not hang.
+        review["request"]!["object"]!["spec"]!["containers"]![0]!["image"] = "127.0.0.1:1/library/nginx:latest";
+        lab.Api.Calls.Clear();
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var answer = await lab.ReviewAsync(review);
+        Assert.True(started.Elapsed < lab.Options.AdmissionBudget + TimeSpan.FromSeconds(2), $"took {started.Elapsed}");
+        Assert.True(answer["response"]!["allowed"]!.GetValue<bool>());
+        Assert.Null(answer["response"]!["patch"]);
+        var warning = Assert.Single(answer["response"]!["warnings"]!.AsArray())!.GetValue<string>();
+        Assert.Contains("127.0.0.1:1", warning, StringComparison.Ordinal);
+        for (var i = 0; i < 50 && !lab.Api.Calls.Contains("create Event"); i++)
+            await Task.Delay(50, TestContext.Current.CancellationToken);
+        Assert.Contains("create Event", lab.Api.Calls);
+    }
+
+    [Fact]
+    public async Task A_dry_run_gets_its_warning_but_no_event()
+    {
+        var review = JsonNode.Parse(File.ReadAllText(Repo.Data("k8s/admissionreview-pod-create.json")))!;
+        review["request"]!["object"]!["spec"]!["containers"]![0]!["image"] = "127.0.0.1:1/library/nginx:latest";
+        review["request"]!["dryRun"] = true;
+        lab.Api.Calls.Clear();
+        var answer = await lab.ReviewAsync(review);
+        Assert.NotNull(answer["response"]!["warnings"]);
+        await Task.Delay(300, TestContext.Current.CancellationToken);
+        Assert.DoesNotContain("create Event", lab.Api.Calls);
+    }
+
+    [Fact]
+    public async Task A_pod_with_nodeName_is_bound_only_to_profiles_that_node_already_has_and_is_never_gated()
+    {
+        var review = CapturedReview(t => t.Replace("\"restartPolicy\":\"Always\"", "\"nodeName\":\"node-a\",\"restartPolicy\":\"Always\"", StringComparison.Ordinal));
+        var pod = WebhookLab.Patched(review, await lab.ReviewAsync(review));
+        Assert.Null(pod["spec"]!["schedulingGates"]);
+        Assert.Null(pod["spec"]!["initContainers"]![0]!["securityContext"]);
+        Assert.Null(pod["spec"]!["containers"]![0]!["securityContext"]);
+
+        var name = $"sha256-{lab.MigrateSeccompArtifact.Hex}";
+        await lab.Api.CreateAsync(new Resources.ProfileNodeStatusResource
+        {
+            Metadata = new() { Name = Resources.ProfileNames.NodeStatus(Resources.ProfileType.Seccomp, name, "node-a") },
+            Spec = new() { NodeName = "node-a", ProfileName = name, ProfileType = Resources.ProfileType.Seccomp },
+            Status = new() { State = Resources.NodeState.Installed },
+        }, TestContext.Current.CancellationToken);
+        review["request"]!["uid"] = "nodename-2";
+        pod = WebhookLab.Patched(review, await lab.ReviewAsync(review));
+        Assert.Null(pod["spec"]!["schedulingGates"]);
+        Assert.Equal($"portcullis/{name}.json", pod["spec"]!["initContainers"]![0]!["securityContext"]!["seccompProfile"]!["localhostProfile"]!.GetValue<string>());
+        Assert.Null(pod["spec"]!["containers"]![0]!["securityContext"]);
+    }
+}
