@@ -19,7 +19,9 @@ namespace Portcullis.Runtime.Controller;
 public sealed class ProfileReconciler(IClusterApi api, ProfileFetcher fetcher, PodCredentialsSource credentials, RuntimeOptions options, TimeProvider time, ILogger<ProfileReconciler> log)
 {
     private static readonly TimeSpan LastUsedResolution = TimeSpan.FromMinutes(10);
+    private static readonly TimeSpan RecheckRejectedAfter = TimeSpan.FromMinutes(1);
     private readonly ConcurrentDictionary<string, byte> _announced = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(ProfileType, string), DateTimeOffset> _rejectedChecked = new();
 
     public async Task<ControllerPass> ReconcileAsync(CancellationToken cancel)
     {
@@ -61,6 +63,22 @@ public sealed class ProfileReconciler(IClusterApi api, ProfileFetcher fetcher, P
             }
         }
 
+        // A rejected profile is judged again now and then: the policy may have changed, or a signature arrived.
+        foreach (var (key, profile) in profiles.Where(p => p.Value.Status?.Phase == ProfilePhase.Rejected && usedBy.ContainsKey(p.Key)).ToList())
+        {
+            var last = _rejectedChecked.GetOrAdd(key, time.GetUtcNow());
+            if (time.GetUtcNow() - last < RecheckRejectedAfter)
+                continue;
+            _rejectedChecked[key] = time.GetUtcNow();
+            if (await JudgeAsync(usedBy[key], policy, cancel).ConfigureAwait(false) is { Status.Phase: not ProfilePhase.Rejected } accepted)
+            {
+                profile.Spec = accepted.Spec;
+                profile.Status = accepted.Status;
+                profiles[key] = await api.ReplaceProfileAsync(profile, cancel).ConfigureAwait(false);
+                _rejectedChecked.TryRemove(key, out _);
+            }
+        }
+
         var statusesWritten = 0;
         var deleted = 0;
         foreach (var (key, profile) in profiles)
@@ -86,24 +104,10 @@ public sealed class ProfileReconciler(IClusterApi api, ProfileFetcher fetcher, P
 
     private async Task<ProfileResource?> CreateAsync(List<(V1Pod Pod, BoundProfile Bound)> users, ClusterPolicy policy, CancellationToken cancel)
     {
-        var (pod, bound) = users[0];
-        if (bound.Artifact is null)
-            return null; // a ProfileBinding names a resource a person made; nothing to create
-        ProfileResource resource;
-        try
-        {
-            var pull = await credentials.ForAsync(pod.Metadata.NamespaceProperty,
-                pod.Spec.ImagePullSecrets?.Select(s => s.Name).OfType<string>() ?? [], pod.Spec.ServiceAccountName ?? "default", cancel).ConfigureAwait(false);
-            resource = await fetcher.FetchAsync(bound, pull, policy, cancel).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is OciException or HttpRequestException or ClusterApiException)
-        {
-            RuntimeMetrics.Errors.WithLabels("controller", "fetch").Inc();
-            await AnnounceAsync(pod, "ProfileUnavailable", $"{bound.Type} profile {bound.ResourceName} from {bound.Artifact}: {e.Message}", cancel).ConfigureAwait(false);
+        if (await JudgeAsync(users, policy, cancel).ConfigureAwait(false) is not { } resource)
             return null;
-        }
         if (resource.Status?.Phase == ProfilePhase.Rejected)
-            log.LogWarning("{Type} profile {Name} rejected: {Why}", bound.Type, bound.ResourceName, resource.Status.Message);
+            log.LogWarning("{Type} profile {Name} rejected: {Why}", resource.Type, resource.Metadata.Name, resource.Status.Message);
         try
         {
             return await api.CreateProfileAsync(resource, cancel).ConfigureAwait(false);
@@ -111,6 +115,26 @@ public sealed class ProfileReconciler(IClusterApi api, ProfileFetcher fetcher, P
         catch (ClusterApiException e) when (e.IsAlreadyExists)
         {
             return null; // another pass (or an old leader) made it; the next pass reads it
+        }
+    }
+
+    /// <summary>The resource for an image-borne profile, fetched and judged by the policy; null when it cannot be fetched now.</summary>
+    private async Task<ProfileResource?> JudgeAsync(List<(V1Pod Pod, BoundProfile Bound)> users, ClusterPolicy policy, CancellationToken cancel)
+    {
+        var (pod, bound) = users[0];
+        if (bound.Artifact is null)
+            return null; // a ProfileBinding names a resource a person made; nothing to fetch
+        try
+        {
+            var pull = await credentials.ForAsync(pod.Metadata.NamespaceProperty,
+                pod.Spec.ImagePullSecrets?.Select(s => s.Name).OfType<string>() ?? [], pod.Spec.ServiceAccountName ?? "default", cancel).ConfigureAwait(false);
+            return await fetcher.FetchAsync(bound, pull, policy, cancel).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is OciException or HttpRequestException or ClusterApiException)
+        {
+            RuntimeMetrics.Errors.WithLabels("controller", "fetch").Inc();
+            await AnnounceAsync(pod, "ProfileUnavailable", $"{bound.Type} profile {bound.ResourceName} from {bound.Artifact}: {e.Message}", cancel).ConfigureAwait(false);
+            return null;
         }
     }
 

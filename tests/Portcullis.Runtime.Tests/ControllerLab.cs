@@ -1,0 +1,57 @@
+using System.Text.Json.Nodes;
+using k8s;
+using k8s.Models;
+using Microsoft.Extensions.Logging.Abstractions;
+using Portcullis.Oci.Transport;
+using Portcullis.Runtime.Controller;
+using Portcullis.Runtime.Hosting;
+using Portcullis.Runtime.Registry;
+using Portcullis.Runtime.Webhook;
+
+namespace Portcullis.Runtime.Tests;
+
+/// <summary>The controller against a fresh in-memory API, with pods admitted by the real webhook of a <see cref="WebhookLab"/>.</summary>
+public sealed class ControllerLab : IDisposable
+{
+    private readonly WebhookLab _webhook;
+    private readonly RegistryClientPool _clients = new(new RegistryOptions());
+
+    public ControllerLab(WebhookLab webhook)
+    {
+        _webhook = webhook;
+        Options = new RuntimeOptions { Namespace = "portcullis-system", GarbageCollectAfter = TimeSpan.FromDays(7) };
+        Reconciler = new ProfileReconciler(Api, new ProfileFetcher(_clients), new PodCredentialsSource(Api, Time), Options, Time, NullLogger<ProfileReconciler>.Instance);
+        foreach (var secret in webhook.Api.ListAsync<V1Secret>("shop").Result)
+            Api.CreateAsync(new V1Secret { Metadata = new V1ObjectMeta { Name = secret.Metadata.Name, NamespaceProperty = "shop" }, Type = secret.Type, Data = secret.Data }).Wait();
+    }
+
+    public InMemoryClusterApi Api { get; } = new();
+    public ManualTime Time { get; } = new(DateTimeOffset.UtcNow);
+    public RuntimeOptions Options { get; }
+    public ProfileReconciler Reconciler { get; }
+
+    public Task<ControllerPass> ReconcileAsync() => Reconciler.ReconcileAsync(TestContext.Current.CancellationToken);
+
+    /// <summary>Admits the captured pod through the webhook over HTTPS and stores the result, as the API server would.</summary>
+    public async Task<V1Pod> AdmitAsync()
+    {
+        var text = File.ReadAllText(Repo.Data("k8s/admissionreview-pod-create-generatename-v1.32.json"))
+            .Replace("registry.example.com/shop/checkout@sha256:0b1d6f2a5c3e4d7f8091a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f7", $"{_webhook.Registry}/shop/checkout@{_webhook.CheckoutDigest}", StringComparison.Ordinal)
+            .Replace("registry.example.com/", _webhook.Registry + "/", StringComparison.Ordinal)
+            .Replace("0d07b3e6", Guid.NewGuid().ToString("N")[..8], StringComparison.Ordinal);
+        var review = JsonNode.Parse(text)!;
+        var pod = WebhookLab.Patched(review, await _webhook.ReviewAsync(review));
+        var created = KubernetesJson.Deserialize<V1Pod>(pod.ToJsonString());
+        created.Status = new V1PodStatus { Phase = "Pending" };
+        return await Api.CreateAsync(created, TestContext.Current.CancellationToken);
+    }
+
+    public async Task<V1Pod> PodAsync(V1Pod pod) => (await Api.GetAsync<V1Pod>("shop", pod.Metadata.Name, TestContext.Current.CancellationToken))!;
+
+    public static bool IsGated(V1Pod pod) => pod.Spec.SchedulingGates?.Any(g => g.Name == "portcullis.dev/profiles") == true;
+
+    public static IReadOnlyList<BoundProfile> Profiles(V1Pod pod) =>
+        BindingRecord.Read(pod.Metadata.Annotations).SelectMany(b => new[] { b.Seccomp, b.AppArmor }).OfType<BoundProfile>().ToList();
+
+    public void Dispose() => _clients.Dispose();
+}
