@@ -31,6 +31,9 @@ public sealed class InMemoryClusterApi : IClusterApi
     /// <summary>Every call, as "verb kind", for tests that assert what a component wrote (or did not).</summary>
     public ConcurrentQueue<string> Calls { get; } = new();
 
+    /// <summary>Every call with its target, for checking RBAC covers what the code does.</summary>
+    public ConcurrentQueue<(string Verb, Type Type, string? Namespace, string? Name)> Requests { get; } = new();
+
     /// <summary>Called before each operation with (verb, kind); an exception it returns is thrown, as a failing API server would.</summary>
     public Func<string, string, Exception?>? Fault { get; set; }
 
@@ -43,7 +46,7 @@ public sealed class InMemoryClusterApi : IClusterApi
     public Task<IReadOnlyList<T>> ListAsync<T>(string? @namespace = null, string? labelSelector = null, CancellationToken cancel = default)
         where T : class, IKubernetesObject<V1ObjectMeta>
     {
-        Enter("list", typeof(T));
+        Enter("list", typeof(T), @namespace);
         var selector = Selector(labelSelector);
         lock (_gate)
         {
@@ -60,7 +63,7 @@ public sealed class InMemoryClusterApi : IClusterApi
     public Task<T?> GetAsync<T>(string? @namespace, string name, CancellationToken cancel = default)
         where T : class, IKubernetesObject<V1ObjectMeta>
     {
-        Enter("get", typeof(T));
+        Enter("get", typeof(T), @namespace, name);
         lock (_gate)
             return Task.FromResult(_objects.TryGetValue(Key<T>(@namespace, name), out var json) ? Read<T>(json) : null);
     }
@@ -68,7 +71,7 @@ public sealed class InMemoryClusterApi : IClusterApi
     public Task<T> CreateAsync<T>(T item, CancellationToken cancel = default)
         where T : class, IKubernetesObject<V1ObjectMeta>
     {
-        Enter("create", typeof(T));
+        Enter("create", typeof(T), item.Metadata?.NamespaceProperty);
         var kind = ResourceKind.Of<T>();
         lock (_gate)
         {
@@ -94,7 +97,7 @@ public sealed class InMemoryClusterApi : IClusterApi
     public Task<T> ReplaceAsync<T>(T item, CancellationToken cancel = default)
         where T : class, IKubernetesObject<V1ObjectMeta>
     {
-        Enter("replace", typeof(T));
+        Enter("replace", typeof(T), item.Metadata.NamespaceProperty, item.Metadata.Name);
         var kind = ResourceKind.Of<T>();
         lock (_gate)
         {
@@ -116,7 +119,7 @@ public sealed class InMemoryClusterApi : IClusterApi
     public Task PatchAsync<T>(string? @namespace, string name, IReadOnlyList<PatchOperation> patch, CancellationToken cancel = default)
         where T : class, IKubernetesObject<V1ObjectMeta>
     {
-        Enter("patch", typeof(T));
+        Enter("patch", typeof(T), @namespace, name);
         lock (_gate)
         {
             var key = Key<T>(@namespace, name);
@@ -141,7 +144,7 @@ public sealed class InMemoryClusterApi : IClusterApi
     public Task DeleteAsync<T>(string? @namespace, string name, CancellationToken cancel = default)
         where T : class, IKubernetesObject<V1ObjectMeta>
     {
-        Enter("delete", typeof(T));
+        Enter("delete", typeof(T), @namespace, name);
         lock (_gate)
         {
             var key = Key<T>(@namespace, name);
@@ -166,6 +169,7 @@ public sealed class InMemoryClusterApi : IClusterApi
     public async IAsyncEnumerable<string> ChangesAsync<T>(string? labelSelector = null, [EnumeratorCancellation] CancellationToken cancel = default)
         where T : class, IKubernetesObject<V1ObjectMeta>
     {
+        Enter("watch", typeof(T));
         var channel = Channel.CreateUnbounded<string>();
         var list = _watchers.GetOrAdd(typeof(T), _ => []);
         lock (list)
@@ -219,10 +223,11 @@ public sealed class InMemoryClusterApi : IClusterApi
         }
     }
 
-    private void Enter(string verb, Type type)
+    private void Enter(string verb, Type type, string? ns = null, string? name = null)
     {
         var kind = ResourceKind.Of(type).Kind;
         Calls.Enqueue($"{verb} {kind}");
+        Requests.Enqueue((verb, type, ns, name));
         if (Fault?.Invoke(verb, kind) is { } failure)
             throw failure;
     }

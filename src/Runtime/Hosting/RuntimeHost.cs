@@ -23,6 +23,9 @@ namespace Portcullis.Runtime.Hosting;
 /// </summary>
 public static class RuntimeHost
 {
+    /// <summary>Where the webhook answers; deploy/base/webhook.yaml names the same path.</summary>
+    public const string WebhookPath = "/mutate-pods";
+
     public static WebApplication Build(Role roles, RuntimeOptions options, IClusterApi api, string[] args, IAppArmorLoader? appArmor = null, HttpMessageHandler? registryHandler = null)
     {
         var builder = WebApplication.CreateSlimBuilder(args);
@@ -86,7 +89,7 @@ public static class RuntimeHost
         app.MapMetrics("/metrics");
         if (roles.HasFlag(Role.Webhook))
         {
-            app.MapPost("/mutate-pods", async (HttpContext context, AdmissionHandler handler) =>
+            app.MapPost(WebhookPath, async (HttpContext context, AdmissionHandler handler) =>
             {
                 if (!context.Request.IsHttps)
                     return Results.StatusCode(StatusCodes.Status421MisdirectedRequest);

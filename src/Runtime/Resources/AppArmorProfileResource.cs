@@ -4,6 +4,4 @@ namespace Portcullis.Runtime.Resources;
 public sealed class AppArmorProfileResource : ProfileResource
 {
     public AppArmorProfileResource() => Kind = "AppArmorProfile";
-
-    public override ProfileType Type => ProfileType.AppArmor;
 }

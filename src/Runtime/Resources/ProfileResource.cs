@@ -14,5 +14,5 @@ public abstract class ProfileResource : IKubernetesObject<V1ObjectMeta>
     [JsonPropertyName("spec")] public ProfileSpec Spec { get; set; } = new();
     [JsonPropertyName("status")] public ProfileStatus? Status { get; set; }
 
-    [JsonIgnore] public abstract ProfileType Type { get; }
+    [JsonIgnore] public ProfileType Type => this is SeccompProfileResource ? ProfileType.Seccomp : ProfileType.AppArmor;
 }

@@ -4,6 +4,4 @@ namespace Portcullis.Runtime.Resources;
 public sealed class SeccompProfileResource : ProfileResource
 {
     public SeccompProfileResource() => Kind = "SeccompProfile";
-
-    public override ProfileType Type => ProfileType.Seccomp;
 }
