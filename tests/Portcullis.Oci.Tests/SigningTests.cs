@@ -36,9 +36,9 @@ public sealed class SigningTests : IDisposable
         await signer.SignAsync(image, artifact, subject, key, TestContext.Current.CancellationToken);
 
         Assert.True(await signer.IsSignedAsync(image, artifact, TestContext.Current.CancellationToken));
-        Assert.True(await signer.VerifyAsync(image, artifact, subject, [key], TestContext.Current.CancellationToken));
-        Assert.True(await signer.VerifyAsync(image, artifact, subject, [other, key], TestContext.Current.CancellationToken));
-        Assert.False(await signer.VerifyAsync(image, artifact, subject, [other], TestContext.Current.CancellationToken));
+        Assert.True(await signer.VerifyAsync(image, artifact, subject, [key], cancel: TestContext.Current.CancellationToken));
+        Assert.True(await signer.VerifyAsync(image, artifact, subject, [other, key], cancel: TestContext.Current.CancellationToken));
+        Assert.False(await signer.VerifyAsync(image, artifact, subject, [other], cancel: TestContext.Current.CancellationToken));
 
         // The signature is a referrer of the artifact, not of the image: the image's profiles are unchanged.
         Assert.Single(await new ProfileArtifacts(_client).DiscoverAsync(image, null, TestContext.Current.CancellationToken));
@@ -53,7 +53,7 @@ public sealed class SigningTests : IDisposable
         var signature = await new ArtifactSigner(_client).SignAsync(image, first, subject, key, TestContext.Current.CancellationToken);
         // Graft the first artifact's signature onto the second one's referrers.
         await _client.AddToReferrersTagAsync(image, second.Digest, signature, TestContext.Current.CancellationToken);
-        Assert.False(await new ArtifactSigner(_client).VerifyAsync(image, second, subject, [key], TestContext.Current.CancellationToken));
+        Assert.False(await new ArtifactSigner(_client).VerifyAsync(image, second, subject, [key], cancel: TestContext.Current.CancellationToken));
     }
 
     [Fact]
@@ -65,9 +65,9 @@ public sealed class SigningTests : IDisposable
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var signer = new ArtifactSigner(_client);
         await signer.SignAsync(imageA, artifact, subjectA, key, TestContext.Current.CancellationToken);
-        Assert.True(await signer.VerifyAsync(imageA, artifact, subjectA, [key], TestContext.Current.CancellationToken));
+        Assert.True(await signer.VerifyAsync(imageA, artifact, subjectA, [key], cancel: TestContext.Current.CancellationToken));
         // The same artifact (same repository, valid signature) offered as image B's profile.
-        Assert.False(await signer.VerifyAsync(imageB, artifact, subjectB, [key], TestContext.Current.CancellationToken));
+        Assert.False(await signer.VerifyAsync(imageB, artifact, subjectB, [key], cancel: TestContext.Current.CancellationToken));
     }
 
     [Fact]

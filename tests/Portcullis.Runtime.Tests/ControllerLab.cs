@@ -20,7 +20,7 @@ public sealed class ControllerLab : IDisposable
     {
         _webhook = webhook;
         Options = new RuntimeOptions { Namespace = "portcullis-system", GarbageCollectAfter = TimeSpan.FromDays(7) };
-        Reconciler = new ProfileReconciler(Api, new ProfileFetcher(_clients), new PodCredentialsSource(Api, Time), Options, Time, NullLogger<ProfileReconciler>.Instance);
+        Reconciler = new ProfileReconciler(Api, new ProfileFetcher(_clients, Options), new PodCredentialsSource(Api, Time), Options, Time, NullLogger<ProfileReconciler>.Instance);
         foreach (var secret in webhook.Api.ListAsync<V1Secret>("shop").Result)
             Api.CreateAsync(new V1Secret { Metadata = new V1ObjectMeta { Name = secret.Metadata.Name, NamespaceProperty = "shop" }, Type = secret.Type, Data = secret.Data }).Wait();
     }

@@ -42,7 +42,7 @@ internal static class PullCommand
                 var keys = keyFiles.Select(Portcullis.Oci.Signing.ArtifactSigner.LoadKey).ToList();
                 try
                 {
-                    if (!await new Portcullis.Oci.Signing.ArtifactSigner(client).VerifyAsync(reference, pulled.Artifact, pulled.Subject.Digest, keys, cancel))
+                    if (!await new Portcullis.Oci.Signing.ArtifactSigner(client).VerifyAsync(reference, pulled.Artifact, pulled.Subject.Digest, keys, cancel: cancel))
                         throw new OciException($"{reference.Registry}/{reference.Repository}@{pulled.Artifact.Digest}: no signature verifies with the given key(s)");
                 }
                 finally

@@ -62,7 +62,8 @@ public sealed class ArtifactSigner(RegistryClient client)
         (await client.ListReferrersAsync(repo, artifact.Digest, SignatureFormat.ArtifactType, cancel).ConfigureAwait(false)).Count > 0;
 
     /// <summary>True when some signature of <paramref name="artifact"/> verifies with one of <paramref name="keys"/> and names this repository, digest and image manifest.</summary>
-    public async Task<bool> VerifyAsync(ImageReference repo, Descriptor artifact, Digest subject, IReadOnlyList<ECDsa> keys, CancellationToken cancel = default)
+    /// <remarks><paramref name="signedName"/>: the repository the signature must name, when it is reached under another address (a mirror).</remarks>
+    public async Task<bool> VerifyAsync(ImageReference repo, Descriptor artifact, Digest subject, IReadOnlyList<ECDsa> keys, string? signedName = null, CancellationToken cancel = default)
     {
         foreach (var signature in await client.ListReferrersAsync(repo, artifact.Digest, SignatureFormat.ArtifactType, cancel).ConfigureAwait(false))
         {
@@ -76,7 +77,7 @@ public sealed class ArtifactSigner(RegistryClient client)
             var payload = await client.PullBlobAsync(repo, layer.Digest, SignatureFormat.MaxPayloadBytes, cancel).ConfigureAwait(false);
             if (SimpleSigningPayload.TryParse(payload) is not { } statement
                 || statement.ManifestDigest != artifact.Digest.ToString()
-                || statement.DockerReference != $"{repo.Registry}/{repo.Repository}"
+                || statement.DockerReference != (signedName ?? $"{repo.Registry}/{repo.Repository}")
                 || statement.Subject != subject.ToString())
                 continue;
             byte[] signatureBytes;

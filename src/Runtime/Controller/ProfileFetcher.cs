@@ -18,7 +18,7 @@ namespace Portcullis.Runtime.Controller;
 /// credentials (so content is addressed, not trusted), checks it names the pod's image as subject, applies
 /// the cluster policy, and returns the resource — marked Rejected, with the reason, when the policy says no.
 /// </summary>
-public sealed class ProfileFetcher(RegistryClientPool clients)
+public sealed class ProfileFetcher(RegistryClientPool clients, Hosting.RuntimeOptions options)
 {
     public async Task<ProfileResource> FetchAsync(BoundProfile bound, PullCredentials credentials, ClusterPolicy policy, CancellationToken cancel)
     {
@@ -37,13 +37,14 @@ public sealed class ProfileFetcher(RegistryClientPool clients)
         if (policy.CheckRegistry(artifactRef.Registry) is { } registryProblem)
             return Rejected(registryProblem);
         var client = clients.For(credentials);
+        var reach = artifactRef with { Registry = options.Reach(artifactRef.Registry), Digest = null };
         var kind = bound.Type == ProfileType.Seccomp ? ProfileKind.Seccomp : ProfileKind.AppArmor;
         var artifact = new Descriptor(MediaTypes.OciManifest, artifactDigest, 0);
-        var pulled = await new ProfileArtifacts(client).PullArtifactAsync(artifactRef with { Digest = null }, kind, artifact, new Descriptor(MediaTypes.OciManifest, subject, 0), cancel).ConfigureAwait(false);
+        var pulled = await new ProfileArtifacts(client).PullArtifactAsync(reach, kind, artifact, new Descriptor(MediaTypes.OciManifest, subject, 0), cancel).ConfigureAwait(false);
         if (policy.CheckContent(bound.Type, bound.ResourceName, pulled.Content) is { } contentProblem)
             return Rejected(contentProblem);
         if (policy.RequireSignatures
-            && !await new ArtifactSigner(client).VerifyAsync(artifactRef with { Digest = null }, artifact, subject, policy.Keys, cancel).ConfigureAwait(false))
+            && !await new ArtifactSigner(client).VerifyAsync(reach, artifact, subject, policy.Keys, $"{artifactRef.Registry}/{artifactRef.Repository}", cancel).ConfigureAwait(false))
             return Rejected("no signature by a key the cluster policy trusts (requireSignatures)");
 
         string content;

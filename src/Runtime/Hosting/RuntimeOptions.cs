@@ -31,6 +31,14 @@ public sealed record RuntimeOptions
 
     public IReadOnlyList<string> InsecureRegistries { get; init; } = [];
 
+    /// <summary>
+    /// Where to reach a registry that pods name by another address, as "name=host:port" (kind's local
+    /// registry is localhost:5001 to the nodes' containerd but kind-registry:5000 from a pod).
+    /// </summary>
+    public IReadOnlyDictionary<string, string> RegistryMirrors { get; init; } = new Dictionary<string, string>();
+
+    public string Reach(string registry) => RegistryMirrors.TryGetValue(registry, out var mirror) ? mirror : registry;
+
     // node agent
     public string KubeletRoot { get; init; } = "/var/lib/kubelet";
     public string AppArmorRoot { get; init; } = "/etc/apparmor.d/portcullis";
@@ -76,6 +84,7 @@ public sealed record RuntimeOptions
             Mode = S(nameof(Mode)) is { } mode ? Enum.Parse<BindingMode>(mode, ignoreCase: true) : defaults.Mode,
             AppArmor = S(nameof(AppArmor)) ?? defaults.AppArmor,
             InsecureRegistries = L(nameof(InsecureRegistries)) ?? defaults.InsecureRegistries,
+            RegistryMirrors = L(nameof(RegistryMirrors))?.Select(m => m.Split('=', 2)).ToDictionary(m => m[0], m => m.Length == 2 ? m[1] : throw new FormatException($"RegistryMirrors: '{m[0]}' is not name=host:port"), StringComparer.OrdinalIgnoreCase) ?? defaults.RegistryMirrors,
             KubeletRoot = S(nameof(KubeletRoot)) ?? defaults.KubeletRoot,
             AppArmorRoot = S(nameof(AppArmorRoot)) ?? defaults.AppArmorRoot,
             AppArmorParser = L(nameof(AppArmorParser)) ?? defaults.AppArmorParser,

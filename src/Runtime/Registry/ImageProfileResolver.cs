@@ -19,7 +19,9 @@ public sealed class ImageProfileResolver(RegistryClientPool clients, RuntimeOpti
 
     public async Task<ResolvedImage> ResolveAsync(string image, PullCredentials credentials, CancellationToken cancel)
     {
-        var reference = ImageReference.Parse(image);
+        var named = ImageReference.Parse(image);
+        // Network calls go to where the registry can be reached; what pods see keeps the name they used.
+        var reference = named with { Registry = options.Reach(named.Registry) };
         var client = clients.For(credentials);
         var digest = reference.Digest ?? await TagDigestAsync(client, reference, credentials, cancel).ConfigureAwait(false);
         var repository = reference with { Tag = null, Digest = digest };
@@ -30,7 +32,13 @@ public sealed class ImageProfileResolver(RegistryClientPool clients, RuntimeOpti
             return cached;
         }
         RuntimeMetrics.RegistryCache.WithLabels("miss").Inc();
-        var resolved = await LookUpAsync(client, repository, cancel).ConfigureAwait(false);
+        var found = await LookUpAsync(client, repository, cancel).ConfigureAwait(false);
+        var resolved = found with
+        {
+            Pinned = found.Pinned with { Registry = named.Registry },
+            Seccomp = found.Seccomp is { } s ? s with { Repository = s.Repository with { Registry = named.Registry } } : null,
+            AppArmor = found.AppArmor is { } a ? a with { Repository = a.Repository with { Registry = named.Registry } } : null,
+        };
         _images.Set(key, resolved);
         return resolved;
     }

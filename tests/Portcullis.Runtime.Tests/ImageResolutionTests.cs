@@ -1,0 +1,48 @@
+using Portcullis.Oci;
+using Portcullis.Oci.Transport;
+using Portcullis.Runtime.Hosting;
+using Portcullis.Runtime.Registry;
+
+namespace Portcullis.Runtime.Tests;
+
+/// <summary>Image → digest → profiles against the real registry of the webhook lab.</summary>
+public sealed class ImageResolutionTests(WebhookLab lab) : IClassFixture<WebhookLab>
+{
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task A_registry_reached_through_a_mirror_keeps_the_name_pods_use()
+    {
+        using var clients = new RegistryClientPool(new RegistryOptions());
+        var options = new RuntimeOptions { RegistryMirrors = new Dictionary<string, string> { ["localhost:5001"] = lab.Registry } };
+        var resolver = new ImageProfileResolver(clients, options, TimeProvider.System);
+
+        var resolved = await resolver.ResolveAsync("localhost:5001/shop/checkout:1.0", PullCredentials.None, Cancel);
+        Assert.Equal($"localhost:5001/shop/checkout@{lab.CheckoutDigest}", resolved.Pinned.ToString());
+        Assert.Equal($"localhost:5001/shop/checkout@{lab.CheckoutSeccompArtifact}", resolved.Seccomp!.ArtifactReference);
+        Assert.NotNull(resolved.AppArmor);
+    }
+
+    [Fact]
+    public async Task An_image_without_profiles_resolves_to_nothing_and_a_missing_tag_is_an_error()
+    {
+        using var clients = new RegistryClientPool(new RegistryOptions());
+        var resolver = new ImageProfileResolver(clients, new RuntimeOptions(), TimeProvider.System);
+        var plain = await resolver.ResolveAsync($"{lab.Registry}/shop/proxy:2.0", PullCredentials.None, Cancel);
+        Assert.Equal((null, null), (plain.Seccomp, plain.AppArmor));
+        await Assert.ThrowsAsync<OciException>(() => resolver.ResolveAsync($"{lab.Registry}/shop/proxy:9.9", PullCredentials.None, Cancel));
+    }
+
+    [Fact]
+    public void Pull_secrets_in_both_formats_give_credentials_for_the_registry_they_name_and_no_other()
+    {
+        var json = new k8s.Models.V1Secret { Data = new Dictionary<string, byte[]> { [".dockerconfigjson"] = "{\"auths\":{\"https://index.docker.io/v1/\":{\"username\":\"u\",\"password\":\"p\"}}}"u8.ToArray() } };
+        var legacy = new k8s.Models.V1Secret { Data = new Dictionary<string, byte[]> { [".dockercfg"] = "{\"r.example:5000\":{\"auth\":\"YTpi\"}}"u8.ToArray() } };
+        var broken = new k8s.Models.V1Secret { Data = new Dictionary<string, byte[]> { [".dockerconfigjson"] = "{not json"u8.ToArray() } };
+        var credentials = PullSecretReader.Read([broken, json, legacy]);
+        Assert.Equal("u", credentials.For("docker.io")!.Username);
+        Assert.Equal(("a", "b"), (credentials.For("r.example:5000")!.Username, credentials.For("r.example:5000")!.Password));
+        Assert.Null(credentials.For("r.example"));
+        Assert.NotEqual(credentials.Key, PullSecretReader.Read([legacy]).Key);
+    }
+}
