@@ -183,6 +183,18 @@ public sealed class NodeAgentTests : IDisposable
         Assert.DoesNotContain(labels.Keys, k => k.StartsWith("portcullis.dev/", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task When_kubectl_delete_has_already_removed_its_RBAC_the_agent_still_takes_its_files_off_the_node()
+    {
+        await _lab.Api.CreateAsync(AgentLab.Profile<SeccompProfileResource>("sha256-aa", Profile), Cancel);
+        await _lab.SyncAsync();
+        _lab.Api.Fault = (_, _) => new Kubernetes.ClusterApiException(System.Net.HttpStatusCode.Forbidden, "forbidden");
+
+        Assert.True(await _lab.Agent.IsBeingUninstalledAsync(Cancel));
+        await _lab.Agent.UninstallAsync(Cancel);
+        Assert.False(Directory.Exists(Path.Combine(_lab.Root, "seccomp", "portcullis")));
+    }
+
     private static ulong Inode(string path)
     {
         var (code, output) = Requires.Run("stat", "-c", "%i", path);

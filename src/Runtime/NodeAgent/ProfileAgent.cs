@@ -73,17 +73,37 @@ public sealed class ProfileAgent(IClusterApi api, ProfileFileStore seccompFiles,
     /// <summary>True when this agent's DaemonSet is gone or going: the agent is being uninstalled, not restarted.</summary>
     public async Task<bool> IsBeingUninstalledAsync(CancellationToken cancel)
     {
-        var daemonSet = await api.GetAsync<V1DaemonSet>(options.Namespace, options.AgentDaemonSet, cancel).ConfigureAwait(false);
-        return daemonSet is null || daemonSet.Metadata.DeletionTimestamp is not null;
+        try
+        {
+            var daemonSet = await api.GetAsync<V1DaemonSet>(options.Namespace, options.AgentDaemonSet, cancel).ConfigureAwait(false);
+            return daemonSet is null || daemonSet.Metadata.DeletionTimestamp is not null;
+        }
+        catch (ClusterApiException e) when (e.Status is System.Net.HttpStatusCode.Forbidden or System.Net.HttpStatusCode.Unauthorized)
+        {
+            return true; // `kubectl delete -k` removed our RBAC or service account before this pod stopped
+        }
     }
 
     /// <summary>Uninstall: no files, no loaded policy, no statuses and no labels left on this node.</summary>
     public async Task UninstallAsync(CancellationToken cancel)
     {
+        // The node first: it needs no API, which may already be refusing us.
         foreach (var name in appArmorFiles.Names())
             await UnloadAsync(name, cancel).ConfigureAwait(false);
         seccompFiles.RemoveAll();
         appArmorFiles.RemoveAll();
+        try
+        {
+            await ForgetNodeAsync(cancel).ConfigureAwait(false);
+        }
+        catch (ClusterApiException e)
+        {
+            log.LogWarning("uninstall: files removed; statuses and labels left to the API's clean-up: {Why}", e.Message);
+        }
+    }
+
+    private async Task ForgetNodeAsync(CancellationToken cancel)
+    {
         foreach (var status in await api.ListAsync<ProfileNodeStatusResource>(labelSelector: $"{RuntimeNames.NodeLabel}={NodeLabelValue}", cancel: cancel).ConfigureAwait(false))
             await api.DeleteAsync<ProfileNodeStatusResource>(null, status.Metadata.Name, cancel).ConfigureAwait(false);
         if (await api.GetAsync<V1Node>(null, options.NodeName, cancel).ConfigureAwait(false) is { Metadata.Labels: { } labels } node)
