@@ -31,6 +31,7 @@ public static class CliApp
             RunCommand.Create(io),
             PushCommand.Create(io),
             DiscoverCommand.Create(io),
+            ClusterCommand.Create(io),
             PullCommand.Create(io),
             AttachCommand.Create(io),
             TestsOfCommand.Create(io),
@@ -57,6 +58,11 @@ public static class CliApp
         catch (Portcullis.Oci.OciException e)
         {
             stderr.WriteLine(CliIo.Line(Diagnostic.Error(DiagnosticId.RegistryFailed, e.Message)));
+            return 1;
+        }
+        catch (Exception e) when (e is Portcullis.Runtime.Kubernetes.ClusterApiException or k8s.Exceptions.KubeConfigException)
+        {
+            stderr.WriteLine(CliIo.Line(Diagnostic.Error(DiagnosticId.ClusterApiFailed, e.Message)));
             return 1;
         }
         catch (Portcullis.Recorder.RecorderException e)

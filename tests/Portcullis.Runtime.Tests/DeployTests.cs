@@ -57,7 +57,7 @@ public sealed class DeployTests
         JsonNode Schema(string plural) => Single(crds, "CustomResourceDefinition", plural + ".portcullis.dev")["spec"]!["versions"]![0]!["schema"]!["openAPIV3Schema"]!;
         JsonNode Json(object o) => JsonNode.Parse(KubernetesJson.Serialize(o))!;
 
-        var bound = new Webhook.BoundProfile(ProfileType.Seccomp, "sha256-" + new string('a', 64), "portcullis/sha256-aa.json", "r.example/app@sha256:" + new string('a', 64), "sha256:" + new string('b', 64), "image");
+        var bound = new BoundProfile(ProfileType.Seccomp, "sha256-" + new string('a', 64), "portcullis/sha256-aa.json", "r.example/app@sha256:" + new string('a', 64), "sha256:" + new string('b', 64), "image");
         var seccomp = ProfileFetcher.Resource(bound, WebhookLab.SeccompProfile, new ProfileSource { Registry = "r.example", Repository = "app", ImageDigest = bound.Subject!, ArtifactDigest = "sha256:" + new string('a', 64) }, ProfilePhase.Pending, null);
         seccomp.Status!.LastUsed = DateTime.UtcNow;
         var appArmor = ProfileFetcher.Resource(bound with { Type = ProfileType.AppArmor }, WebhookLab.AppArmorProfile, null, ProfilePhase.Rejected, "why");

@@ -1,3 +1,4 @@
+using Portcullis.Runtime.Kubernetes;
 using System.Text.Json.Nodes;
 using Portcullis.Runtime.Hosting;
 using Portcullis.Runtime.Resources;

@@ -1,3 +1,5 @@
+using Portcullis.Runtime.Kubernetes;
+using Portcullis.Runtime.Resources;
 using System.Text.Json.Nodes;
 using Portcullis.Runtime.Webhook;
 

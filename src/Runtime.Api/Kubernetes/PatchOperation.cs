@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace Portcullis.Runtime.Webhook;
+namespace Portcullis.Runtime.Kubernetes;
 
 /// <summary>One RFC 6902 operation. The webhook only adds and replaces; the controller and agent also test and remove.</summary>
 public sealed record PatchOperation(string Op, string Path, JsonNode? Value)

@@ -27,7 +27,7 @@ public interface IClusterApi
     /// An RFC 6902 JSON Patch, for objects the runtime does not own (pods, nodes): a whole-object replace
     /// through a client model would drop fields newer than the model.
     /// </summary>
-    Task PatchAsync<T>(string? @namespace, string name, IReadOnlyList<Webhook.PatchOperation> patch, CancellationToken cancel = default)
+    Task PatchAsync<T>(string? @namespace, string name, IReadOnlyList<PatchOperation> patch, CancellationToken cancel = default)
         where T : class, IKubernetesObject<V1ObjectMeta>;
 
     /// <summary>Deletes the object; an object already gone is not an error.</summary>

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace Portcullis.Runtime.Webhook;
+namespace Portcullis.Runtime.Resources;
 
 /// <summary>What the webhook decided for one container: its pinned image and the profiles bound to it.</summary>
 public sealed record ContainerBinding(

@@ -3,7 +3,6 @@ using System.Text;
 using k8s.Models;
 using Portcullis.Runtime.Kubernetes;
 using Portcullis.Runtime.Resources;
-using Portcullis.Runtime.Webhook;
 
 namespace Portcullis.Runtime.Status;
 

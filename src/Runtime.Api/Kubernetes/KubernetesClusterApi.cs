@@ -77,7 +77,7 @@ public sealed class KubernetesClusterApi(IKubernetes client) : IClusterApi, IDis
             : generic.ReplaceAsync(item, item.Metadata.Name, cancel)).ConfigureAwait(false);
     }
 
-    public async Task PatchAsync<T>(string? @namespace, string name, IReadOnlyList<Webhook.PatchOperation> patch, CancellationToken cancel = default)
+    public async Task PatchAsync<T>(string? @namespace, string name, IReadOnlyList<PatchOperation> patch, CancellationToken cancel = default)
         where T : class, IKubernetesObject<V1ObjectMeta>
     {
         using var generic = Generic<T>();

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace Portcullis.Runtime.Webhook;
+namespace Portcullis.Runtime.Resources;
 
 /// <summary>The pod annotation portcullis.dev/bindings: what was bound from where, for people and for the controller.</summary>
 public static class BindingRecord

@@ -1,7 +1,7 @@
 using System.Text.Json.Serialization;
 using Portcullis.Runtime.Resources;
 
-namespace Portcullis.Runtime.Webhook;
+namespace Portcullis.Runtime.Resources;
 
 /// <summary>One profile bound to one container, as recorded in the pod's bindings annotation.</summary>
 public sealed record BoundProfile(
