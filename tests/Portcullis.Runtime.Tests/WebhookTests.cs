@@ -103,6 +103,26 @@ public sealed class WebhookTests(WebhookLab lab) : IClassFixture<WebhookLab>
     }
 
     [Fact]
+    public async Task A_registry_that_never_answers_costs_one_time_budget_for_the_whole_pod_and_the_pod_is_admitted_unchanged()
+    {
+        using var silent = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        silent.Start(); // accepts connections (the kernel does) and never says a word
+        var port = ((System.Net.IPEndPoint)silent.LocalEndpoint).Port;
+        var review = JsonNode.Parse(File.ReadAllText(Repo.Data("k8s/admissionreview-pod-create.json")))!;
+        var containers = review["request"]!["object"]!["spec"]!["containers"]!.AsArray();
+        containers[0]!["image"] = $"127.0.0.1:{port}/library/nginx:latest";
+        foreach (var name in new[] { "second", "third" })
+            containers.Add(new JsonObject { ["name"] = name, ["image"] = $"127.0.0.1:{port}/library/{name}:latest" });
+
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var answer = await lab.ReviewAsync(review);
+        Assert.InRange(started.Elapsed, lab.Options.AdmissionBudget - TimeSpan.FromMilliseconds(200), lab.Options.AdmissionBudget + TimeSpan.FromSeconds(2));
+        Assert.True(answer["response"]!["allowed"]!.GetValue<bool>());
+        Assert.Null(answer["response"]!["patch"]);
+        Assert.Contains("no answer within 3 s", answer["response"]!["warnings"]![0]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_dry_run_gets_its_warning_but_no_event()
     {
         var review = JsonNode.Parse(File.ReadAllText(Repo.Data("k8s/admissionreview-pod-create.json")))!;
