@@ -18,16 +18,19 @@ public sealed class ControllerLab : IDisposable
     private readonly WebhookLab _webhook;
     private readonly RegistryClientPool _clients = new(new RegistryOptions());
 
-    public ControllerLab(WebhookLab webhook)
+    /// <param name="through">the API the controller talks to (default: the in-memory one directly)</param>
+    public ControllerLab(WebhookLab webhook, IClusterApi? through = null, InMemoryClusterApi? backend = null)
     {
         _webhook = webhook;
+        Api = backend ?? new InMemoryClusterApi();
         Options = new RuntimeOptions { Namespace = "portcullis-system", GarbageCollectAfter = TimeSpan.FromDays(7) };
-        Reconciler = new ProfileReconciler(Api, new ProfileFetcher(_clients, Options), new PodCredentialsSource(Api, Time), Options, Time, NullLogger<ProfileReconciler>.Instance);
+        var api = through ?? Api;
+        Reconciler = new ProfileReconciler(api, new ProfileFetcher(_clients, Options), new PodCredentialsSource(api, Time), Options, Time, NullLogger<ProfileReconciler>.Instance);
         foreach (var secret in webhook.Api.ListAsync<V1Secret>("shop").Result)
             Api.CreateAsync(new V1Secret { Metadata = new V1ObjectMeta { Name = secret.Metadata.Name, NamespaceProperty = "shop" }, Type = secret.Type, Data = secret.Data }).Wait();
     }
 
-    public InMemoryClusterApi Api { get; } = new();
+    public InMemoryClusterApi Api { get; }
     public ManualTime Time { get; } = new(DateTimeOffset.UtcNow);
     public RuntimeOptions Options { get; }
     public ProfileReconciler Reconciler { get; }

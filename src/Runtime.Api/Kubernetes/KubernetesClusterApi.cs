@@ -149,7 +149,14 @@ public sealed class KubernetesClusterApi(IKubernetes client) : IClusterApi, IDis
     private static async IAsyncEnumerable<string> Names<TItem>(IAsyncEnumerable<(WatchEventType, TItem)> events)
     {
         await foreach (var (_, item) in events.ConfigureAwait(false))
-            yield return (item as IMetadata<V1ObjectMeta>)?.Metadata?.Name ?? "";
+            yield return item switch
+            {
+                IMetadata<V1ObjectMeta> typed => typed.Metadata?.Name ?? "",
+                // custom objects arrive untyped
+                System.Text.Json.JsonElement { ValueKind: System.Text.Json.JsonValueKind.Object } json
+                    when json.TryGetProperty("metadata", out var meta) && meta.TryGetProperty("name", out var name) => name.GetString() ?? "",
+                _ => "",
+            };
     }
 
     public async Task<(int Major, int Minor)> ServerVersionAsync(CancellationToken cancel = default)
