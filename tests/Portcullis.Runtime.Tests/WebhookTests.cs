@@ -123,6 +123,43 @@ public sealed class WebhookTests(WebhookLab lab) : IClassFixture<WebhookLab>
     }
 
     [Fact]
+    public async Task A_ProfileBinding_binds_its_profile_to_matching_containers_and_a_binding_to_a_missing_profile_is_a_warning()
+    {
+        var cancel = TestContext.Current.CancellationToken;
+        await lab.Api.CreateAsync(AgentLab.Profile<Resources.SeccompProfileResource>("hand-made", WebhookLab.SeccompProfile), cancel);
+        await lab.Api.CreateAsync(new Resources.ProfileBindingResource
+        {
+            Metadata = new() { Name = "proxies", NamespaceProperty = "tools" },
+            Spec = new() { Image = "**/shop/proxy:*", SeccompProfile = "hand-made", PodSelector = new() { MatchLabels = new Dictionary<string, string> { ["run"] = "nginx" } } },
+        }, cancel);
+        await lab.Api.CreateAsync(new Resources.ProfileBindingResource
+        {
+            Metadata = new() { Name = "zz-broken", NamespaceProperty = "tools" },
+            Spec = new() { Image = "**/shop/other:*", SeccompProfile = "nobody-made-this" },
+        }, cancel);
+        JsonNode Review(string image)
+        {
+            var review = JsonNode.Parse(File.ReadAllText(Repo.Data("k8s/admissionreview-pod-create.json")))!;
+            review["request"]!["namespace"] = "tools";
+            review["request"]!["uid"] = Guid.NewGuid().ToString();
+            review["request"]!["object"]!["metadata"]!["namespace"] = "tools";
+            review["request"]!["object"]!["spec"]!["containers"]![0]!["image"] = image;
+            return review;
+        }
+
+        var bound = Review($"{lab.Registry}/shop/proxy:2.0");
+        var pod = WebhookLab.Patched(bound, await lab.ReviewAsync(bound));
+        Assert.Equal("portcullis/hand-made.json", pod["spec"]!["containers"]![0]!["securityContext"]!["seccompProfile"]!["localhostProfile"]!.GetValue<string>());
+        Assert.Equal($"{lab.Registry}/shop/proxy:2.0", pod["spec"]!["containers"]![0]!["image"]!.GetValue<string>());
+        Assert.Contains("ProfileBinding/proxies", pod["metadata"]!["annotations"]!["portcullis.dev/bindings"]!.GetValue<string>(), StringComparison.Ordinal);
+
+        var broken = Review($"{lab.Registry}/shop/other:1");
+        var answer = await lab.ReviewAsync(broken);
+        Assert.Null(answer["response"]!["patch"]);
+        Assert.Contains("nobody-made-this, which does not exist", answer["response"]!["warnings"]![0]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_dry_run_gets_its_warning_but_no_event()
     {
         var review = JsonNode.Parse(File.ReadAllText(Repo.Data("k8s/admissionreview-pod-create.json")))!;
