@@ -22,6 +22,8 @@ public sealed class LabBoot
         Assert.True(code == 0, output);
         FilesProfile = File.ReadAllText(files);
         Directory.Delete(share, recursive: true);
+        // What the cluster controller makes of an image's AppArmor artifact: the same policy under the name pods are bound to.
+        RenamedCat = Portcullis.Runtime.Controller.ClusterPolicy.RenameAppArmor(System.Text.Encoding.UTF8.GetBytes(CatProfile), RenamedName);
 
         var run = $"dotnet exec {portcullis}";
         Boot = KernelVm.Run($$"""
@@ -36,6 +38,13 @@ public sealed class LabBoot
             echo "== files"
             apparmor_parser -r /mnt/files.profile && aa-exec -p portcullis-files -- /bin/sh -c '{{FilesScript}}'; echo "FILES=$?"
             dmesg | grep 'apparmor="DENIED"' | grep portcullis-files
+            echo "== renamed"
+            echo "ENABLED=$(cat /sys/module/apparmor/parameters/enabled)"
+            apparmor_parser -r /mnt/renamed.profile; echo "LOADED=$?"
+            grep -c '^{{RenamedName}} ' /sys/kernel/security/apparmor/profiles
+            aa-exec -p {{RenamedName}} -- /bin/cat /etc/hostname; echo "RENAMED=$?"
+            apparmor_parser -R /mnt/renamed.profile; echo "UNLOADED=$?"
+            echo "LEFT=$(grep -c '^{{RenamedName}} ' /sys/kernel/security/apparmor/profiles)"
             echo "== runc"
             runc run --bundle /mnt/bundle lab1; echo "RUNC=$?"
             sed -i 's/"apparmorProfile":"portcullis-cat"/"apparmorProfile":"portcullis-cat2"/' /mnt/bundle/config.json && runc run --bundle /mnt/bundle lab2; echo "RUNC2=$?"
@@ -49,6 +58,7 @@ public sealed class LabBoot
             {
                 File.WriteAllText(Path.Combine(share, "cat.profile"), CatProfile);
                 File.WriteAllText(Path.Combine(share, "files.profile"), FilesProfile);
+                File.WriteAllText(Path.Combine(share, "renamed.profile"), RenamedCat);
                 CatBundle(Path.Combine(share, "bundle"));
             });
     }
@@ -69,6 +79,8 @@ public sealed class LabBoot
     public KernelVm.Result Boot { get; }
     public string FilesProfile { get; }
     public string CatProfile { get; }
+    public string RenamedCat { get; }
+    public const string RenamedName = "portcullis-sha256-0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f9";
 
     public string Part(string name) => Boot.Part(name);
 

@@ -25,6 +25,19 @@ public sealed class SecondKernelTests(LabBoot lab) : IClassFixture<LabBoot>
     }
 
     [Fact]
+    public void The_policy_the_cluster_controller_renames_loads_confines_under_its_new_name_and_unloads()
+    {
+        var part = lab.Part("renamed");
+        Assert.Contains("ENABLED=Y", part, StringComparison.Ordinal); // what the node agent reads to decide
+        Assert.Contains("LOADED=0", part, StringComparison.Ordinal);
+        Assert.Contains("RENAMED=0", part, StringComparison.Ordinal);
+        Assert.Contains(File.ReadAllText("/etc/hostname").Trim(), part, StringComparison.Ordinal);
+        Assert.Contains("UNLOADED=0", part, StringComparison.Ordinal);
+        Assert.Contains("LEFT=0", part, StringComparison.Ordinal);
+        Assert.DoesNotContain("portcullis-cat ", lab.RenamedCat, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_generated_profile_covers_renames_links_locks_and_the_programs_it_execs()
     {
         var part = lab.Part("files");
