@@ -34,6 +34,32 @@ public sealed class ImageResolutionTests(WebhookLab lab) : IClassFixture<Webhook
     }
 
     [Fact]
+    public async Task Pods_admitted_side_by_side_share_one_lookup_per_image()
+    {
+        using var counter = new CountingHandler();
+        using var clients = new RegistryClientPool(new RegistryOptions(), counter);
+        var resolver = new ImageProfileResolver(clients, new RuntimeOptions(), TimeProvider.System);
+        var image = $"{lab.Registry}/shop/checkout@{lab.CheckoutDigest}";
+
+        var all = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => resolver.ResolveAsync(image, PullCredentials.None, Cancel)));
+        Assert.All(all, r => Assert.Equal(lab.CheckoutSeccompArtifact, r.Seccomp!.Artifact));
+        Assert.Equal(1, counter.Count($"/manifests/{lab.CheckoutDigest}"));
+    }
+
+    private sealed class CountingHandler() : DelegatingHandler(new SocketsHttpHandler())
+    {
+        private readonly System.Collections.Concurrent.ConcurrentQueue<string> _paths = new();
+
+        public int Count(string suffix) => _paths.Count(p => p.EndsWith(suffix, StringComparison.Ordinal));
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            _paths.Enqueue(request.RequestUri!.AbsolutePath);
+            return base.SendAsync(request, cancellationToken);
+        }
+    }
+
+    [Fact]
     public void Pull_secrets_in_both_formats_give_credentials_for_the_registry_they_name_and_no_other()
     {
         var json = new k8s.Models.V1Secret { Data = new Dictionary<string, byte[]> { [".dockerconfigjson"] = "{\"auths\":{\"https://index.docker.io/v1/\":{\"username\":\"u\",\"password\":\"p\"}}}"u8.ToArray() } };

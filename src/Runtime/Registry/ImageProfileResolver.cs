@@ -16,6 +16,7 @@ public sealed class ImageProfileResolver(RegistryClientPool clients, RuntimeOpti
 {
     private readonly ExpiringCache<string, Digest> _tags = new(time, options.TagCacheLifetime, 10_000);
     private readonly ExpiringCache<string, ResolvedImage> _images = new(time, options.ProfileCacheLifetime, 10_000);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Task<ResolvedImage>> _inFlight = new(StringComparer.Ordinal);
 
     public async Task<ResolvedImage> ResolveAsync(string image, PullCredentials credentials, CancellationToken cancel)
     {
@@ -25,22 +26,45 @@ public sealed class ImageProfileResolver(RegistryClientPool clients, RuntimeOpti
         var client = clients.For(credentials);
         var digest = reference.Digest ?? await TagDigestAsync(client, reference, credentials, cancel).ConfigureAwait(false);
         var repository = reference with { Tag = null, Digest = digest };
-        var key = repository.ToString();
+        var key = $"{named.Registry}/{named.Repository}@{digest}";
         if (_images.TryGet(key, out var cached))
         {
             RuntimeMetrics.RegistryCache.WithLabels("hit").Inc();
             return cached;
         }
         RuntimeMetrics.RegistryCache.WithLabels("miss").Inc();
-        var found = await LookUpAsync(client, repository, cancel).ConfigureAwait(false);
-        var resolved = found with
+        // Pods of one Deployment are admitted side by side: one lookup per image, the others wait for it.
+        // It runs on its own time budget, so one caller giving up does not fail the others.
+        var lookup = _inFlight.GetOrAdd(key, k => Task.Run(async () =>
         {
-            Pinned = found.Pinned with { Registry = named.Registry },
-            Seccomp = found.Seccomp is { } s ? s with { Repository = s.Repository with { Registry = named.Registry } } : null,
-            AppArmor = found.AppArmor is { } a ? a with { Repository = a.Repository with { Registry = named.Registry } } : null,
-        };
-        _images.Set(key, resolved);
-        return resolved;
+            try
+            {
+                using var budget = new CancellationTokenSource(options.AdmissionBudget);
+                var found = await LookUpAsync(client, repository, budget.Token).ConfigureAwait(false);
+                var resolved = found with
+                {
+                    Pinned = found.Pinned with { Registry = named.Registry },
+                    Seccomp = found.Seccomp is { } s ? s with { Repository = s.Repository with { Registry = named.Registry } } : null,
+                    AppArmor = found.AppArmor is { } a ? a with { Repository = a.Repository with { Registry = named.Registry } } : null,
+                };
+                _images.Set(k, resolved);
+                return resolved;
+            }
+            finally
+            {
+                _inFlight.TryRemove(k, out _);
+            }
+        }, CancellationToken.None));
+        try
+        {
+            return await lookup.WaitAsync(cancel).ConfigureAwait(false);
+        }
+        finally
+        {
+            // A lookup that finished before it was stored would otherwise stay, failures included.
+            if (lookup.IsCompleted)
+                _inFlight.TryRemove(KeyValuePair.Create(key, lookup));
+        }
     }
 
     private async Task<Digest> TagDigestAsync(RegistryClient client, ImageReference reference, PullCredentials credentials, CancellationToken cancel)

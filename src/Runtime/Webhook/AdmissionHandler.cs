@@ -6,6 +6,7 @@ using k8s.Models;
 using Microsoft.Extensions.Logging;
 using Portcullis.Runtime.Hosting;
 using Portcullis.Runtime.Kubernetes;
+using Portcullis.Runtime.Registry;
 
 namespace Portcullis.Runtime.Webhook;
 
@@ -14,8 +15,11 @@ namespace Portcullis.Runtime.Webhook;
 /// (registry down, time budget spent, anything) is admitted unchanged with a warning the client prints and
 /// an Event on the pod's namespace, never refused; the API is only read.
 /// </summary>
-public sealed class AdmissionHandler(PodBinder binder, IClusterApi api, RuntimeOptions options, AppArmorSupport appArmor, ILogger<AdmissionHandler> log)
+public sealed class AdmissionHandler(PodBinder binder, IClusterApi api, RuntimeOptions options, AppArmorSupport appArmor, TimeProvider time, ILogger<AdmissionHandler> log)
 {
+    // A Deployment of fifty replicas behind a broken registry gives one Event a minute, not fifty.
+    private readonly ExpiringCache<string, bool> _announced = new(time, TimeSpan.FromMinutes(1), 10_000);
+
     public async Task<JsonObject> ReviewAsync(JsonNode review, CancellationToken cancel)
     {
         var started = Stopwatch.GetTimestamp();
@@ -91,6 +95,9 @@ public sealed class AdmissionHandler(PodBinder binder, IClusterApi api, RuntimeO
         var name = PodName(request);
         var now = DateTime.UtcNow;
         var message = string.Join("; ", warnings);
+        if (_announced.TryGet(ns + "\n" + message, out _))
+            return;
+        _announced.Set(ns + "\n" + message, true);
         var ev = new Corev1Event
         {
             Metadata = new V1ObjectMeta { GenerateName = "portcullis-", NamespaceProperty = ns },
