@@ -199,5 +199,26 @@ public sealed class ControllerTests(WebhookLab webhook) : IClassFixture<WebhookL
         Assert.Equal(renewed.Data["ca.crt"], (await _lab.Api.GetAsync<V1MutatingWebhookConfiguration>(null, "portcullis", Cancel))!.Webhooks[0].ClientConfig.CaBundle);
     }
 
+    [Fact]
+    public async Task Out_of_cluster_the_webhook_configuration_points_at_the_given_URL_and_trusts_the_given_certificate()
+    {
+        using var certificate = new TestCertificate();
+        await _lab.Api.CreateAsync(new V1MutatingWebhookConfiguration
+        {
+            Metadata = new V1ObjectMeta { Name = "portcullis" },
+            Webhooks = [new V1MutatingWebhook { Name = "pods.portcullis.dev", ClientConfig = new Admissionregistrationv1WebhookClientConfig { Service = new Admissionregistrationv1ServiceReference { Name = "portcullis-webhook", NamespaceProperty = "portcullis-system" } }, AdmissionReviewVersions = ["v1"], SideEffects = "None" }],
+        }, Cancel);
+        var options = _lab.Options with { TlsCertificateFile = certificate.CertificateFile, TlsKeyFile = certificate.KeyFile, WebhookUrl = "https://192.0.2.10:8443/mutate-pods" };
+        var certificates = new Controller.WebhookCertificates(_lab.Api, options, _lab.Time);
+        Assert.True(await certificates.EnsureAsync(Cancel));
+        Assert.False(await certificates.EnsureAsync(Cancel));
+
+        var client = (await _lab.Api.GetAsync<V1MutatingWebhookConfiguration>(null, "portcullis", Cancel))!.Webhooks[0].ClientConfig;
+        Assert.Equal("https://192.0.2.10:8443/mutate-pods", client.Url);
+        Assert.Null(client.Service);
+        Assert.Equal(File.ReadAllBytes(certificate.CertificateFile), client.CaBundle);
+        Assert.Null(await _lab.Api.GetAsync<V1Secret>("portcullis-system", "portcullis-webhook-tls", Cancel));
+    }
+
     public void Dispose() => _lab.Dispose();
 }

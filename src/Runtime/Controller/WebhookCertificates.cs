@@ -11,7 +11,8 @@ namespace Portcullis.Runtime.Controller;
 /// <summary>
 /// Webhook TLS without cert-manager: a CA and a serving certificate for the webhook Service, kept in a
 /// Secret (ca.crt, tls.crt, tls.key), renewed a month before they expire, and the CA put into every
-/// webhook of the MutatingWebhookConfiguration as its caBundle.
+/// webhook of the MutatingWebhookConfiguration as its caBundle. Out of cluster (a certificate file given),
+/// that certificate's CA goes into the caBundle instead, and the webhooks point at <see cref="RuntimeOptions.WebhookUrl"/>.
 /// </summary>
 public sealed class WebhookCertificates(IClusterApi api, RuntimeOptions options, TimeProvider time)
 {
@@ -29,6 +30,11 @@ public sealed class WebhookCertificates(IClusterApi api, RuntimeOptions options,
     /// <summary>Makes sure the Secret holds a valid pair and the webhook configuration trusts its CA; true when it changed anything.</summary>
     public async Task<bool> EnsureAsync(CancellationToken cancel)
     {
+        if (options.TlsCertificateFile is { } certificateFile)
+        {
+            var ca = await File.ReadAllBytesAsync(options.WebhookCaFile ?? certificateFile, cancel).ConfigureAwait(false);
+            return await SyncConfigurationAsync(ca, cancel).ConfigureAwait(false);
+        }
         var changed = false;
         var secret = await api.GetAsync<V1Secret>(options.Namespace, options.TlsSecret, cancel).ConfigureAwait(false);
         if (secret is null || NeedsRenewal(secret))
@@ -57,21 +63,30 @@ public sealed class WebhookCertificates(IClusterApi api, RuntimeOptions options,
             changed = true;
         }
 
-        var bundle = secret.Data["ca.crt"];
+        return await SyncConfigurationAsync(secret.Data["ca.crt"], cancel).ConfigureAwait(false) || changed;
+    }
+
+    private async Task<bool> SyncConfigurationAsync(byte[] bundle, CancellationToken cancel)
+    {
         var config = await api.GetAsync<V1MutatingWebhookConfiguration>(null, options.WebhookConfiguration, cancel).ConfigureAwait(false);
-        if (config?.Webhooks is { Count: > 0 } hooks)
+        if (config?.Webhooks is not { Count: > 0 } hooks)
+            return false;
+        var patch = new List<PatchOperation>();
+        for (var i = 0; i < hooks.Count; i++)
         {
-            var patch = hooks.Select((h, i) => (h, i))
-                .Where(x => x.h.ClientConfig?.CaBundle is not { } existing || !existing.AsSpan().SequenceEqual(bundle))
-                .Select(x => PatchOperation.Add($"/webhooks/{x.i}/clientConfig/caBundle", Convert.ToBase64String(bundle)))
-                .ToList();
-            if (patch.Count > 0)
+            var client = hooks[i].ClientConfig;
+            if (options.WebhookUrl is { } url && (client?.Url != url || client.Service is not null))
             {
-                await api.PatchAsync<V1MutatingWebhookConfiguration>(null, options.WebhookConfiguration, patch, cancel).ConfigureAwait(false);
-                changed = true;
+                patch.Add(PatchOperation.Add($"/webhooks/{i}/clientConfig", new System.Text.Json.Nodes.JsonObject { ["url"] = url, ["caBundle"] = Convert.ToBase64String(bundle) }));
+                continue;
             }
+            if (client?.CaBundle is not { } existing || !existing.AsSpan().SequenceEqual(bundle))
+                patch.Add(PatchOperation.Add($"/webhooks/{i}/clientConfig/caBundle", Convert.ToBase64String(bundle)));
         }
-        return changed;
+        if (patch.Count == 0)
+            return false;
+        await api.PatchAsync<V1MutatingWebhookConfiguration>(null, options.WebhookConfiguration, patch, cancel).ConfigureAwait(false);
+        return true;
     }
 
     private bool NeedsRenewal(V1Secret secret)

@@ -66,6 +66,12 @@ public sealed record RuntimeOptions
     public string? TlsCertificateFile { get; init; }
     public string? TlsKeyFile { get; init; }
 
+    /// <summary>Out of cluster: where the API server reaches the webhook (the controller writes it into the webhook configuration).</summary>
+    public string? WebhookUrl { get; init; }
+
+    /// <summary>Out of cluster: the CA that signed <see cref="TlsCertificateFile"/> (default: that certificate itself, for a self-signed one).</summary>
+    public string? WebhookCaFile { get; init; }
+
     public static RuntimeOptions From(IConfiguration config)
     {
         var defaults = new RuntimeOptions();
@@ -102,6 +108,8 @@ public sealed record RuntimeOptions
             Kubeconfig = S(nameof(Kubeconfig)),
             TlsCertificateFile = S(nameof(TlsCertificateFile)),
             TlsKeyFile = S(nameof(TlsKeyFile)),
+            WebhookUrl = S(nameof(WebhookUrl)),
+            WebhookCaFile = S(nameof(WebhookCaFile)),
         };
     }
 

@@ -43,6 +43,12 @@ public sealed class PodBinder(IClusterApi api, ImageProfileResolver resolver, Po
             var explicitBinding = bindings.FirstOrDefault(b =>
                 (b.Spec.Image is null || ImagePattern.Matches(b.Spec.Image, image)) && LabelSelectors.Matches(b.Spec.PodSelector, labels));
             ContainerBinding binding;
+            if (explicitBinding is not null && options.Mode == BindingMode.CriO)
+            {
+                // CRI-O pulls profiles from registries by the pod annotation; a resource in the cluster cannot be named there.
+                problems.Add($"container {name}: ProfileBinding {explicitBinding.Metadata.Name} is not used in CRI-O mode, where profiles come from images only");
+                continue;
+            }
             if (explicitBinding is not null)
             {
                 binding = new ContainerBinding(path, name, image, null, null,
