@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds a small container base image from this machine's own files, without the internet, as an OCI
 # layout (umoci). runtime-deps: what a self-contained .NET app needs (libc, libstdc++, libgcc_s, zlib,
-# OpenSSL, ICU, CA certificates, an unprivileged "app" user). aspnet: the same plus the dotnet host and
+# OpenSSL, ICU, CA certificates, time zones, an unprivileged "app" user). aspnet: the same plus the dotnet host and
 # the Microsoft.NETCore.App and Microsoft.AspNetCore.App shared runtimes, for framework-dependent apps.
 #
 # usage: scripts/base-image.sh runtime-deps|aspnet LAYOUT_DIR TAG
@@ -29,6 +29,9 @@ cp -L /lib64/ld-linux-x86-64.so.2 "$root/lib64/ld-linux-x86-64.so.2"
 mkdir -p "$root/etc/ssl/certs" "$root/tmp" "$root/app"
 chmod 1777 "$root/tmp"
 cp -L /etc/ssl/certs/ca-certificates.crt "$root/etc/ssl/certs/ca-certificates.crt"
+# Time zones, as Microsoft's Debian-based images ship tzdata.
+mkdir -p "$root/usr/share"
+cp -a /usr/share/zoneinfo "$root/usr/share/zoneinfo"
 printf 'root:x:0:0:root:/root:/sbin/nologin\napp:x:1654:1654:app:/app:/sbin/nologin\n' > "$root/etc/passwd"
 printf 'root:x:0:\napp:x:1654:\n' > "$root/etc/group"
 

@@ -17,6 +17,7 @@ public sealed class SampleImagesFixture : IDisposable
     private readonly SampleWorkspace _todoApi;
     private readonly SampleWorkspace _worker;
     private readonly SampleWorkspace _inventory;
+    private readonly SampleWorkspace _gauntlet;
 
     public SampleImagesFixture()
     {
@@ -33,6 +34,10 @@ public sealed class SampleImagesFixture : IDisposable
         _inventory = SampleWorkspace.Create("Inventory");
         InventoryPublishLog = _inventory.PublishContainer(Registry, aspnet, "fd", "-p:ContainerRuntimeIdentifier=linux-x64");
         Inventory = $"{Registry.Host}/samples/inventory:fd";
+        _gauntlet = SampleWorkspace.Create("Gauntlet");
+        _gauntlet.PublishContainer(Registry, aspnet, "fd", "-p:ContainerRuntimeIdentifier=linux-x64");
+        Gauntlet = $"{Registry.Host}/samples/gauntlet:fd";
+        GauntletProfiles = _gauntlet.ProfileDirectory();
         TodoApiProfiles = _todoApi.ProfileDirectory();
         WorkerProfiles = _worker.ProfileDirectory("linux-x64");
         InventoryProfiles = _inventory.ProfileDirectory();
@@ -47,6 +52,10 @@ public sealed class SampleImagesFixture : IDisposable
 
     /// <summary>What the package recorded of Inventory.Tests (the input of a recording-only profile).</summary>
     public string InventoryRecording { get; }
+
+    /// <summary>One endpoint per kind of kernel use, of which the tests call two.</summary>
+    public string Gauntlet { get; }
+    public string GauntletProfiles { get; }
 
     public LocalRegistry Registry { get; }
     public string AspNetBase { get; }
@@ -72,6 +81,7 @@ public sealed class SampleImagesFixture : IDisposable
         _todoApi.Dispose();
         _worker.Dispose();
         _inventory.Dispose();
+        _gauntlet.Dispose();
         Registry.Dispose();
     }
 }

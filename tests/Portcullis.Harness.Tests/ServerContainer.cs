@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 
 namespace Portcullis.Harness.Tests;
 
-/// <summary>Runs a server image with runc or crun on the host network (no_new_privs off, the image's user) and lets a test drive it over real HTTP.</summary>
+/// <summary>Runs a server image with runc or crun on the host network (no_new_privs off, the image's user, an /etc/hosts as the kubelet writes one) and lets a test drive it over real HTTP.</summary>
 internal static class ServerContainer
 {
     /// <summary>Null when <paramref name="drive"/> completed against a healthy server, else what went wrong (with the container's output).</summary>
@@ -11,7 +11,11 @@ internal static class ServerContainer
     {
         var cancel = TestContext.Current.CancellationToken;
         var port = FreePort.Next();
+        // The kubelet gives every container an /etc/hosts of its own; runc does not.
+        var hosts = Path.Combine(Directory.CreateTempSubdirectory("portcullis-hosts-").FullName, "hosts");
+        File.WriteAllText(hosts, "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n");
         using var bundle = ImageBundle.Pull(image).WithSeccomp(profile).WithNoNewPrivileges(false).WithHostNetwork()
+            .WithBind(hosts, "/etc/hosts")
             .WithEnv("ASPNETCORE_HTTP_PORTS", port.ToString(System.Globalization.CultureInfo.InvariantCulture));
         foreach (var (name, value) in env)
             bundle.WithEnv(name, value.Replace("{port}", port.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal));

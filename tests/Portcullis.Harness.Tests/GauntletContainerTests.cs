@@ -1,0 +1,45 @@
+using System.Net;
+
+namespace Portcullis.Harness.Tests;
+
+/// <summary>
+/// Gauntlet's tests call two of its endpoints, in memory. Under the profile the package made, the container
+/// must serve all of them over real HTTP: DNS, TCP, UDP and Unix sockets, file watching, links and modes,
+/// memory maps, zip and Brotli, crypto, pipes, threads and timers, a compacting GC, time zones, /proc.
+/// </summary>
+[Collection(SamplesCollection.Name)]
+public sealed class GauntletContainerTests(SampleImagesFixture images)
+{
+    public static readonly string[] Endpoints =
+    [
+        "json", "dns", "hostname", "http-self", "tcp", "udp", "unix", "watch", "files", "mmap", "zip", "brotli",
+        "crypto", "pipe", "threads", "memory", "regex", "timezone", "process", "environment",
+    ];
+
+    [Theory]
+    [InlineData("runc")]
+    [InlineData("crun")]
+    public async Task Every_endpoint_works_under_the_generated_profile_though_the_tests_call_two(string runtime)
+    {
+        var profile = System.Text.Json.Nodes.JsonNode.Parse((await SampleImagesFixture.PullSeccompAsync(images.Gauntlet)).Content)!;
+        var failures = new List<string>();
+        var problem = await ServerContainer.RunAsync(images.Gauntlet, runtime, profile, async (http, cancel) =>
+        {
+            http.DefaultRequestHeaders.AcceptEncoding.ParseAdd("br");
+            foreach (var endpoint in Endpoints)
+            {
+                try
+                {
+                    using var response = await http.GetAsync("/" + endpoint, cancel);
+                    if (response.StatusCode != HttpStatusCode.OK || (await response.Content.ReadAsByteArrayAsync(cancel)).Length == 0)
+                        failures.Add($"/{endpoint}: {(int)response.StatusCode}");
+                }
+                catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+                {
+                    failures.Add($"/{endpoint}: {e.GetType().Name} {e.Message}");
+                }
+            }
+        });
+        Assert.True(problem is null && failures.Count == 0, $"{problem}\n{string.Join("\n", failures)}\nreport:\n{File.ReadAllText(Path.Combine(images.GauntletProfiles, "report.md"))}");
+    }
+}
