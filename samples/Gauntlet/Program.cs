@@ -152,6 +152,23 @@ app.MapGet("/process", () =>
     using var self = Process.GetCurrentProcess();
     return $"{self.Id} {self.Threads.Count} {self.WorkingSet64 > 0} {self.StartTime:yyyy}";
 });
+app.MapGet("/ipv6", async () =>
+{
+    using var listener = new TcpListener(IPAddress.IPv6Loopback, 0);
+    listener.Start();
+    using var client = new TcpClient(AddressFamily.InterNetworkV6);
+    await client.ConnectAsync(IPAddress.IPv6Loopback, ((IPEndPoint)listener.LocalEndpoint).Port);
+    using var server = await listener.AcceptTcpClientAsync();
+    return server.Client.RemoteEndPoint!.AddressFamily.ToString();
+});
+app.MapGet("/spawn", async () =>
+{
+    // A child process with its output read through pipes: fork/clone, execve, wait.
+    using var child = Process.Start(new ProcessStartInfo("dotnet", "--list-runtimes") { RedirectStandardOutput = true })!;
+    var output = await child.StandardOutput.ReadToEndAsync();
+    await child.WaitForExitAsync();
+    return $"{child.ExitCode} {output.Split('\n')[0]}";
+});
 app.MapGet("/environment", () => $"{Environment.GetEnvironmentVariables().Count} {Environment.OSVersion.Platform} {Environment.UserName}");
 
 app.Run();

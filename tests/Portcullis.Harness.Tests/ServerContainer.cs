@@ -7,7 +7,11 @@ namespace Portcullis.Harness.Tests;
 internal static class ServerContainer
 {
     /// <summary>Null when <paramref name="drive"/> completed against a healthy server, else what went wrong (with the container's output).</summary>
-    public static async Task<string?> RunAsync(string image, string runtime, JsonNode? profile, Func<HttpClient, CancellationToken, Task> drive, params (string Name, string Value)[] env)
+    public static Task<string?> RunAsync(string image, string runtime, JsonNode? profile, Func<HttpClient, CancellationToken, Task> drive, params (string Name, string Value)[] env) =>
+        RunAsync(image, runtime, profile, drive, stopGracefully: false, env);
+
+    /// <param name="stopGracefully">after driving, stop it as the kubelet does (SIGTERM) and require exit code 0 within 10 s</param>
+    public static async Task<string?> RunAsync(string image, string runtime, JsonNode? profile, Func<HttpClient, CancellationToken, Task> drive, bool stopGracefully, params (string Name, string Value)[] env)
     {
         var cancel = TestContext.Current.CancellationToken;
         var port = FreePort.Next();
@@ -26,7 +30,19 @@ internal static class ServerContainer
         try
         {
             await drive(http, cancel);
-            return container.HasExited ? "the container died while serving: " + bundle.BackgroundOutput : null;
+            if (container.HasExited)
+                return "the container died while serving: " + bundle.BackgroundOutput;
+            if (!stopGracefully)
+                return null;
+            bundle.Signal("TERM");
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+            stop.CancelAfter(TimeSpan.FromSeconds(10));
+            await container.WaitForExitAsync(stop.Token);
+            return container.ExitCode == 0 ? null : $"stopped with SIGTERM, it exited with {container.ExitCode}: {bundle.BackgroundOutput}";
+        }
+        catch (OperationCanceledException) when (!cancel.IsCancellationRequested && stopGracefully && !container.HasExited)
+        {
+            return "it did not exit within 10 s of SIGTERM: " + bundle.BackgroundOutput;
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
         {

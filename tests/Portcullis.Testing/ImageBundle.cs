@@ -170,6 +170,16 @@ public sealed class ImageBundle : IDisposable
         return process;
     }
 
+    /// <summary>Sends <paramref name="signal"/> (e.g. TERM, as the kubelet does to stop a pod) to every container started from this bundle.</summary>
+    public void Signal(string signal)
+    {
+        foreach (var (runtime, id, _) in _started)
+        {
+            var (path, global) = Runtime(runtime);
+            Requires.Run(path, [.. global, "kill", id, signal]);
+        }
+    }
+
     private void Keep(string? line)
     {
         if (line is null)
