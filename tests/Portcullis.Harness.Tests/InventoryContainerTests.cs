@@ -23,7 +23,7 @@ public sealed class InventoryContainerTests(SampleImagesFixture images)
     public async Task Every_endpoint_works_under_the_generated_profile_including_the_untested_export(string runtime)
     {
         var profile = JsonNode.Parse((await SampleImagesFixture.PullSeccompAsync(images.Inventory)).Content)!;
-        Assert.Null(await ServerContainer.RunAsync(images.Inventory, runtime, profile, DriveAsync));
+        Assert.Null(await ServerContainer.RunAsync(images.Inventory, runtime, profile, DriveAsync, stopGracefully: true));
     }
 
     [Fact]

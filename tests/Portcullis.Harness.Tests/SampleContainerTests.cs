@@ -126,7 +126,7 @@ public sealed class SampleContainerTests(SampleImagesFixture images)
         return copy;
     }
 
-    // Every endpoint over real HTTP; null when all answered, else what went wrong.
+    // Every endpoint over real HTTP, then SIGTERM as the kubelet stops pods; null when all answered and it exited 0, else what went wrong.
     private Task<string?> DriveTodoApiAsync(string runtime, JsonNode? profile) =>
         ServerContainer.RunAsync(images.TodoApi, runtime, profile, async (http, cancel) =>
         {
@@ -142,7 +142,7 @@ public sealed class SampleContainerTests(SampleImagesFixture images)
             Assert.Contains("greeting", await http.GetStringAsync("/config", cancel), StringComparison.Ordinal);
             Assert.Contains("beats", await http.GetStringAsync("/stats", cancel), StringComparison.Ordinal);
             Assert.Equal(HttpStatusCode.NoContent, (await http.DeleteAsync($"/todos/{id}", cancel)).StatusCode);
-        }, ("Upstream__Url", "http://127.0.0.1:{port}/health"));
+        }, stopGracefully: true, ("Upstream__Url", "http://127.0.0.1:{port}/health"));
 
     private async Task<(int Code, string Output, int Lines)> RunWorkerAsync(string runtime, JsonNode? profile)
     {
