@@ -169,6 +169,31 @@ app.MapGet("/spawn", async () =>
     await child.WaitForExitAsync();
     return $"{child.ExitCode} {output.Split('\n')[0]}";
 });
+app.MapGet("/nics", () => string.Join(",", System.Net.NetworkInformation.NetworkInterface.GetAllNetworkInterfaces()
+    .Select(n => $"{n.Name}:{n.OperationalStatus}:{n.GetIPProperties().UnicastAddresses.Count}")));
+app.MapGet("/drives", () => string.Join(",", DriveInfo.GetDrives().Where(d => d.IsReady).Select(d => $"{d.Name}:{d.TotalSize > 0}")));
+app.MapGet("/download", async (HttpContext http) =>
+{
+    var file = Path.Combine(Path.GetTempPath(), $"gauntlet-{Guid.NewGuid():N}.bin");
+    await File.WriteAllBytesAsync(file, new byte[256 * 1024]);
+    http.Response.ContentType = "application/octet-stream";
+    await http.Response.SendFileAsync(file);
+    File.Delete(file);
+});
+app.MapGet("/mutex", () =>
+{
+    using var mutex = new Mutex(false, "gauntlet-named-mutex", out var created);
+    mutex.WaitOne();
+    mutex.ReleaseMutex();
+    return created.ToString();
+});
+app.MapGet("/kill-child", async () =>
+{
+    using var child = Process.Start(new ProcessStartInfo("dotnet", "--list-runtimes") { RedirectStandardOutput = true })!;
+    child.Kill(entireProcessTree: true);
+    await child.WaitForExitAsync();
+    return child.HasExited.ToString();
+});
 app.MapGet("/environment", () => $"{Environment.GetEnvironmentVariables().Count} {Environment.OSVersion.Platform} {Environment.UserName}");
 
 app.Run();
