@@ -194,6 +194,58 @@ app.MapGet("/kill-child", async () =>
     await child.WaitForExitAsync();
     return child.HasExited.ToString();
 });
+app.MapGet("/tls", async () =>
+{
+    // TLS both ways through OpenSSL, over loopback TCP, with a certificate made on the spot.
+    using var key = RSA.Create(2048);
+    var request = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=gauntlet", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+    using var made = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-1), DateTimeOffset.UtcNow.AddHours(1));
+    using var certificate = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadPkcs12(made.Export(System.Security.Cryptography.X509Certificates.X509ContentType.Pkcs12), null);
+    using var listener = new TcpListener(IPAddress.Loopback, 0);
+    listener.Start();
+    using var client = new TcpClient();
+    await client.ConnectAsync(IPAddress.Loopback, ((IPEndPoint)listener.LocalEndpoint).Port);
+    using var accepted = await listener.AcceptTcpClientAsync();
+    using var serverTls = new System.Net.Security.SslStream(accepted.GetStream());
+    using var clientTls = new System.Net.Security.SslStream(client.GetStream(), false, (_, presented, _, _) => presented?.GetCertHashString() == certificate.GetCertHashString());
+    await Task.WhenAll(
+        serverTls.AuthenticateAsServerAsync(certificate),
+        clientTls.AuthenticateAsClientAsync("gauntlet"));
+    await clientTls.WriteAsync("secret"u8.ToArray());
+    var buffer = new byte[6];
+    await serverTls.ReadExactlyAsync(buffer);
+    return $"{clientTls.SslProtocol} {Encoding.ASCII.GetString(buffer)}";
+});
+app.MapGet("/poll", () =>
+{
+    using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+    listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+    listener.Listen();
+    using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+    client.Connect(listener.LocalEndPoint!);
+    using var server = listener.Accept();
+    client.Send("p"u8);
+    var readable = server.Poll(TimeSpan.FromSeconds(1), SelectMode.SelectRead);
+    var list = new List<Socket> { server };
+    Socket.Select(list, null, null, TimeSpan.FromSeconds(1));
+    return $"{readable} {list.Count}";
+});
+app.MapGet("/lock", () =>
+{
+    var file = Path.GetTempFileName();
+    using (var stream = new FileStream(file, FileMode.Open, FileAccess.ReadWrite, FileShare.None))
+    {
+        stream.Write(new byte[100]);
+        if (OperatingSystem.IsLinux())
+        {
+            stream.Lock(0, 50);
+            stream.Unlock(0, 50);
+        }
+    }
+    var size = new FileInfo(file).Length;
+    File.Replace(file, Path.GetTempFileName(), null);
+    return size.ToString();
+});
 app.MapGet("/environment", () => $"{Environment.GetEnvironmentVariables().Count} {Environment.OSVersion.Platform} {Environment.UserName}");
 
 app.Run();

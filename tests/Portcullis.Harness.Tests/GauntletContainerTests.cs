@@ -14,7 +14,7 @@ public sealed class GauntletContainerTests(SampleImagesFixture images)
     public static readonly string[] Endpoints =
     [
         "json", "dns", "hostname", "http-self", "tcp", "udp", "unix", "watch", "files", "mmap", "zip", "brotli",
-        "crypto", "pipe", "threads", "memory", "regex", "timezone", "process", "environment", "ipv6", "spawn", "nics", "drives", "download", "mutex", "kill-child",
+        "crypto", "pipe", "threads", "memory", "regex", "timezone", "process", "environment", "ipv6", "spawn", "nics", "drives", "download", "mutex", "kill-child", "tls", "poll", "lock",
     ];
 
     [Theory]
