@@ -81,8 +81,12 @@ static async Task Webhook()
     File.WriteAllText(Path.Combine(dir, "tls.key"), key.ExportPkcs8PrivateKeyPem());
     var options = new RuntimeOptions
     {
-        Namespace = "portcullis-system", HttpsPort = FreePort.Next(), HttpPort = FreePort.Next(), AppArmor = "false",
-        TlsCertificateFile = Path.Combine(dir, "tls.crt"), TlsKeyFile = Path.Combine(dir, "tls.key"),
+        Namespace = "portcullis-system",
+        HttpsPort = FreePort.Next(),
+        HttpPort = FreePort.Next(),
+        AppArmor = "false",
+        TlsCertificateFile = Path.Combine(dir, "tls.crt"),
+        TlsKeyFile = Path.Combine(dir, "tls.key"),
     };
     await using var app = RuntimeHost.Build(Role.Webhook, options, api, ["--Logging:LogLevel:Default=Warning"]);
     await app.StartAsync();
@@ -95,11 +99,14 @@ static async Task Webhook()
     {
         var review = new JsonObject
         {
-            ["apiVersion"] = "admission.k8s.io/v1", ["kind"] = "AdmissionReview",
+            ["apiVersion"] = "admission.k8s.io/v1",
+            ["kind"] = "AdmissionReview",
             ["request"] = new JsonObject
             {
-                ["uid"] = Guid.NewGuid().ToString(), ["kind"] = new JsonObject { ["group"] = "", ["version"] = "v1", ["kind"] = "Pod" },
-                ["namespace"] = "shop", ["operation"] = "CREATE",
+                ["uid"] = Guid.NewGuid().ToString(),
+                ["kind"] = new JsonObject { ["group"] = "", ["version"] = "v1", ["kind"] = "Pod" },
+                ["namespace"] = "shop",
+                ["operation"] = "CREATE",
                 ["object"] = new JsonObject
                 {
                     ["metadata"] = new JsonObject { ["generateName"] = "app-", ["namespace"] = "shop" },
@@ -201,42 +208,42 @@ static async Task Memory(string role)
     switch (role)
     {
         case "webhook":
-        {
-            // the webhook's caches full: 1,000 images with their profiles, 10,000 pods' namespaces and pull secrets
-            var time = TimeProvider.System;
-            var resolverCache = new ExpiringCache<string, ResolvedImage>(time, TimeSpan.FromMinutes(10), 10_000);
-            var tagCache = new ExpiringCache<string, Digest>(time, TimeSpan.FromMinutes(1), 10_000);
-            foreach (var p in profiles)
             {
-                var repo = ImageReference.Parse("r.example/app@sha256:" + p.Metadata.Name[7..]);
-                resolverCache.Set(repo.ToString(), new ResolvedImage(repo, null, new FoundProfile(ProfileType.Seccomp, repo, repo.Digest!, repo.Digest!, Encoding.UTF8.GetBytes(p.Spec.Content)), null));
+                // the webhook's caches full: 1,000 images with their profiles, 10,000 pods' namespaces and pull secrets
+                var time = TimeProvider.System;
+                var resolverCache = new ExpiringCache<string, ResolvedImage>(time, TimeSpan.FromMinutes(10), 10_000);
+                var tagCache = new ExpiringCache<string, Digest>(time, TimeSpan.FromMinutes(1), 10_000);
+                foreach (var p in profiles)
+                {
+                    var repo = ImageReference.Parse("r.example/app@sha256:" + p.Metadata.Name[7..]);
+                    resolverCache.Set(repo.ToString(), new ResolvedImage(repo, null, new FoundProfile(ProfileType.Seccomp, repo, repo.Digest!, repo.Digest!, Encoding.UTF8.GetBytes(p.Spec.Content)), null));
+                }
+                for (var i = 0; i < Pods; i++)
+                    tagCache.Set($"creds{i % 50}\nr.example/app:{i}", Digest.Sha256(BitConverter.GetBytes(i)));
+                keep = (resolverCache, tagCache);
+                break;
             }
-            for (var i = 0; i < Pods; i++)
-                tagCache.Set($"creds{i % 50}\nr.example/app:{i}", Digest.Sha256(BitConverter.GetBytes(i)));
-            keep = (resolverCache, tagCache);
-            break;
-        }
         case "controller":
-        {
-            var reconciler = new ProfileReconciler(api, new ProfileFetcher(new RegistryClientPool(new Portcullis.Oci.Transport.RegistryOptions()), new RuntimeOptions()), new PodCredentialsSource(api, TimeProvider.System), new RuntimeOptions(), TimeProvider.System, NullLogger<ProfileReconciler>.Instance);
-            await reconciler.ReconcileAsync(CancellationToken.None);
-            var pass = Stopwatch.StartNew();
-            await reconciler.ReconcileAsync(CancellationToken.None);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"controller: a steady-state pass over {Pods} bound pods and {Profiles} profiles took {pass.Elapsed.TotalMilliseconds:0} ms (in-memory API: JSON (de)serialization, no network)"));
-            keep = reconciler;
-            break;
-        }
+            {
+                var reconciler = new ProfileReconciler(api, new ProfileFetcher(new RegistryClientPool(new Portcullis.Oci.Transport.RegistryOptions()), new RuntimeOptions()), new PodCredentialsSource(api, TimeProvider.System), new RuntimeOptions(), TimeProvider.System, NullLogger<ProfileReconciler>.Instance);
+                await reconciler.ReconcileAsync(CancellationToken.None);
+                var pass = Stopwatch.StartNew();
+                await reconciler.ReconcileAsync(CancellationToken.None);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"controller: a steady-state pass over {Pods} bound pods and {Profiles} profiles took {pass.Elapsed.TotalMilliseconds:0} ms (in-memory API: JSON (de)serialization, no network)"));
+                keep = reconciler;
+                break;
+            }
         default:
-        {
-            var root = Directory.CreateTempSubdirectory("portcullis-bench-kubelet-").FullName;
-            var agent = new ProfileAgent(api, new ProfileFileStore(Path.Combine(root, "seccomp", "portcullis"), ".json"), new ProfileFileStore(Path.Combine(root, "apparmor"), ""),
-                new AppArmorParserLoader(["apparmor_parser"]), new RuntimeOptions { NodeName = "node-0", KubeletRoot = root }, NullLogger<ProfileAgent>.Instance);
-            await agent.SyncAsync(CancellationToken.None);
-            await agent.SyncAsync(CancellationToken.None);
-            keep = agent;
-            Directory.Delete(root, true);
-            break;
-        }
+            {
+                var root = Directory.CreateTempSubdirectory("portcullis-bench-kubelet-").FullName;
+                var agent = new ProfileAgent(api, new ProfileFileStore(Path.Combine(root, "seccomp", "portcullis"), ".json"), new ProfileFileStore(Path.Combine(root, "apparmor"), ""),
+                    new AppArmorParserLoader(["apparmor_parser"]), new RuntimeOptions { NodeName = "node-0", KubeletRoot = root }, NullLogger<ProfileAgent>.Instance);
+                await agent.SyncAsync(CancellationToken.None);
+                await agent.SyncAsync(CancellationToken.None);
+                keep = agent;
+                Directory.Delete(root, true);
+                break;
+            }
     }
     var total = Heap();
     GC.KeepAlive(keep);

@@ -87,14 +87,14 @@ public sealed class ApiServerFacade : IAsyncDisposable
                 }
                 return null;
             case "GET" when name is null:
-            {
-                var all = await Backend.ListAsync<T>(ns, query["labelSelector"].FirstOrDefault());
-                var start = int.TryParse(query["continue"], CultureInfo.InvariantCulture, out var c) ? c : 0;
-                var limit = int.TryParse(query["limit"], CultureInfo.InvariantCulture, out var l) ? l : all.Count;
-                var page = all.Skip(start).Take(limit).ToList();
-                var next = start + page.Count < all.Count ? (start + page.Count).ToString(CultureInfo.InvariantCulture) : null;
-                return new ResourceList<T> { ApiVersion = ResourceKind.Of<T>().ApiVersion, Kind = ResourceKind.Of<T>().Kind + "List", Items = page, Metadata = new() { ContinueProperty = next } };
-            }
+                {
+                    var all = await Backend.ListAsync<T>(ns, query["labelSelector"].FirstOrDefault());
+                    var start = int.TryParse(query["continue"], CultureInfo.InvariantCulture, out var c) ? c : 0;
+                    var limit = int.TryParse(query["limit"], CultureInfo.InvariantCulture, out var l) ? l : all.Count;
+                    var page = all.Skip(start).Take(limit).ToList();
+                    var next = start + page.Count < all.Count ? (start + page.Count).ToString(CultureInfo.InvariantCulture) : null;
+                    return new ResourceList<T> { ApiVersion = ResourceKind.Of<T>().ApiVersion, Kind = ResourceKind.Of<T>().Kind + "List", Items = page, Metadata = new() { ContinueProperty = next } };
+                }
             case "GET":
                 return await Backend.GetAsync<T>(ns, name!) ?? throw new ClusterApiException(HttpStatusCode.NotFound, $"{name} not found");
             case "POST":

@@ -1,5 +1,3 @@
-using Portcullis.Runtime.Kubernetes;
-using Portcullis.Runtime.Resources;
 using System.Text.Json.Nodes;
 using k8s;
 using k8s.Models;
@@ -7,7 +5,9 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Portcullis.Oci.Transport;
 using Portcullis.Runtime.Controller;
 using Portcullis.Runtime.Hosting;
+using Portcullis.Runtime.Kubernetes;
 using Portcullis.Runtime.Registry;
+using Portcullis.Runtime.Resources;
 using Portcullis.Runtime.Webhook;
 
 namespace Portcullis.Runtime.Tests;

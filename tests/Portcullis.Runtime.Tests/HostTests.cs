@@ -53,7 +53,8 @@ public sealed class HostTests
         {
             Metadata = new V1ObjectMeta
             {
-                Name = "api-1", NamespaceProperty = "shop",
+                Name = "api-1",
+                NamespaceProperty = "shop",
                 Labels = new Dictionary<string, string> { ["portcullis.dev/bound"] = "true" },
                 Annotations = new Dictionary<string, string> { ["portcullis.dev/bindings"] = """[{"container":"api","image":"r/x:1","seccomp":{"type":"Seccomp","profile":"sha256-aa","localhost":"portcullis/sha256-aa.json","from":"image"}}]""" },
             },

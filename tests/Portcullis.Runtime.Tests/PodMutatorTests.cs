@@ -1,6 +1,6 @@
-using Portcullis.Runtime.Kubernetes;
 using System.Text.Json.Nodes;
 using Portcullis.Runtime.Hosting;
+using Portcullis.Runtime.Kubernetes;
 using Portcullis.Runtime.Resources;
 using Portcullis.Runtime.Webhook;
 
