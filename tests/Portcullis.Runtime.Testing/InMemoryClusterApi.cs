@@ -7,7 +7,6 @@ using System.Threading.Channels;
 using k8s;
 using k8s.Models;
 using Portcullis.Runtime.Kubernetes;
-using Portcullis.Runtime.Webhook;
 
 namespace Portcullis.Runtime.Testing;
 

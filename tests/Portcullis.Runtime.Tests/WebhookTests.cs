@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
 using Portcullis.Runtime.Kubernetes;
 using Portcullis.Runtime.Resources;
-using Portcullis.Runtime.Webhook;
 
 namespace Portcullis.Runtime.Tests;
 

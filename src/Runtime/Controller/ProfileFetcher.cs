@@ -9,7 +9,6 @@ using Portcullis.Oci.Signing;
 using Portcullis.Profiles.Diagnostics;
 using Portcullis.Runtime.Registry;
 using Portcullis.Runtime.Resources;
-using Portcullis.Runtime.Webhook;
 
 namespace Portcullis.Runtime.Controller;
 

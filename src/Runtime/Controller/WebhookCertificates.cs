@@ -4,7 +4,6 @@ using System.Text;
 using k8s.Models;
 using Portcullis.Runtime.Hosting;
 using Portcullis.Runtime.Kubernetes;
-using Portcullis.Runtime.Webhook;
 
 namespace Portcullis.Runtime.Controller;
 

@@ -6,7 +6,6 @@ using Microsoft.Extensions.Logging;
 using Portcullis.Runtime.Hosting;
 using Portcullis.Runtime.Kubernetes;
 using Portcullis.Runtime.Resources;
-using Portcullis.Runtime.Webhook;
 
 namespace Portcullis.Runtime.NodeAgent;
 
