@@ -30,17 +30,7 @@ skopeo copy -q --dest-tls-verify=false "oci:$cache:aspnet" "docker://$registry/b
 
 echo "== the sample, as a solution of its own referencing the package"
 app="$work/app"
-rm -rf "$app" && mkdir -p "$app"
-for d in Inventory Inventory.Tests; do
-  cp -r "$repo/samples/$d" "$app/$d" && rm -rf "$app/$d/bin" "$app/$d/obj"
-done
-cat > "$app/nuget.config" <<XML
-<configuration><packageSources><clear /><add key="portcullis" value="$work/feed" /><add key="nuget.org" value="https://api.nuget.org/v3/index.json" /></packageSources></configuration>
-XML
-printf '<Project><PropertyGroup><TargetFramework>net10.0</TargetFramework><Nullable>enable</Nullable><ImplicitUsings>enable</ImplicitUsings></PropertyGroup></Project>\n' > "$app/Directory.Build.props"
-versions=$(grep -E 'Include="(xunit.v3|Microsoft.Data.Sqlite|Microsoft.AspNetCore.Mvc.Testing)"' "$repo/Directory.Packages.props")
-printf '<Project><PropertyGroup><ManagePackageVersionsCentrally>true</ManagePackageVersionsCentrally></PropertyGroup><ItemGroup>\n%s\n<PackageVersion Include="Portcullis.Build" Version="%s" />\n</ItemGroup></Project>\n' "$versions" "$version" > "$app/Directory.Packages.props"
-sed -i 's#</Project>#  <ItemGroup><PackageReference Include="Portcullis.Build" /></ItemGroup>\n</Project>#' "$app/Inventory/Inventory.csproj"
+bash "$repo/scripts/user-workspace.sh" Inventory "$work/feed" "$version" "$app"
 
 echo "== dotnet publish -t:PublishContainer"
 (cd "$app" && DOTNET_CONTAINER_INSECURE_REGISTRIES=$registry dotnet publish Inventory -t:PublishContainer -c Release -nologo \

@@ -74,15 +74,8 @@ done
 step "samples/TodoApi published with Portcullis.Build, twice: as it is, and with listen denied"
 version="0.1.0-e2e.$(date +%s)"
 dotnet pack "$repo/src/Tasks/Portcullis.Build.csproj" -c Release -o "$work/feed" -p:Version="$version" -nologo -v q
-app="$work/app" && mkdir -p "$app"
-for d in TodoApi TodoApi.Tests; do cp -r "$repo/samples/$d" "$app/$d" && rm -rf "$app/$d/bin" "$app/$d/obj"; done
-cat > "$app/nuget.config" <<XML
-<configuration><packageSources><clear /><add key="portcullis" value="$work/feed" /><add key="nuget.org" value="https://api.nuget.org/v3/index.json" /></packageSources></configuration>
-XML
-printf '<Project><PropertyGroup><TargetFramework>net10.0</TargetFramework><Nullable>enable</Nullable><ImplicitUsings>enable</ImplicitUsings></PropertyGroup></Project>\n' > "$app/Directory.Build.props"
-versions=$(grep -E 'Include="(xunit.v3|Microsoft.AspNetCore.Mvc.Testing)"' "$repo/Directory.Packages.props")
-printf '<Project><PropertyGroup><ManagePackageVersionsCentrally>true</ManagePackageVersionsCentrally></PropertyGroup><ItemGroup>\n%s\n<PackageVersion Include="Portcullis.Build" Version="%s" />\n</ItemGroup></Project>\n' "$versions" "$version" > "$app/Directory.Packages.props"
-sed -i 's#</Project>#  <ItemGroup><PackageReference Include="Portcullis.Build" /></ItemGroup>\n</Project>#' "$app/TodoApi/TodoApi.csproj"
+app="$work/app"
+bash "$repo/scripts/user-workspace.sh" TodoApi "$work/feed" "$version" "$app"
 publish() {
   (cd "$app" && DOTNET_CONTAINER_INSECURE_REGISTRIES=$registry dotnet publish TodoApi -t:PublishContainer -c Release -nologo -v q \
     -p:ContainerRegistry=$registry -p:ContainerRepository=e2e/todoapi -p:ContainerImageTag="$1" -p:ContainerRuntimeIdentifier=linux-x64 "${@:2}")
