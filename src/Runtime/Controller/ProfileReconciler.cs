@@ -219,18 +219,7 @@ public sealed class ProfileReconciler(IClusterApi api, ProfileFetcher fetcher, P
         var now = time.GetUtcNow().UtcDateTime;
         try
         {
-            await api.CreateAsync(new Corev1Event
-            {
-                Metadata = new V1ObjectMeta { GenerateName = "portcullis-", NamespaceProperty = pod.Metadata.NamespaceProperty },
-                InvolvedObject = new V1ObjectReference { Kind = "Pod", ApiVersion = "v1", NamespaceProperty = pod.Metadata.NamespaceProperty, Name = pod.Metadata.Name, Uid = pod.Metadata.Uid },
-                Reason = reason,
-                Message = message.Length <= 1000 ? message : message[..1000],
-                Type = "Warning",
-                Source = new V1EventSource { Component = "portcullis-controller" },
-                FirstTimestamp = now,
-                LastTimestamp = now,
-                Count = 1,
-            }, cancel).ConfigureAwait(false);
+            await api.CreateAsync(PodWarning.Create(pod.Metadata.NamespaceProperty, pod.Metadata.Name, pod.Metadata.Uid, reason, message, "portcullis-controller", now), cancel).ConfigureAwait(false);
         }
         catch (ClusterApiException)
         {

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using k8s.Models;
 using Microsoft.Extensions.Logging;
 using Portcullis.Runtime.Hosting;
 using Portcullis.Runtime.Kubernetes;
@@ -98,18 +97,7 @@ public sealed class AdmissionHandler(PodBinder binder, IClusterApi api, RuntimeO
         if (_announced.TryGet(ns + "\n" + message, out _))
             return;
         _announced.Set(ns + "\n" + message, true);
-        var ev = new Corev1Event
-        {
-            Metadata = new V1ObjectMeta { GenerateName = "portcullis-", NamespaceProperty = ns },
-            InvolvedObject = new V1ObjectReference { Kind = "Pod", ApiVersion = "v1", NamespaceProperty = ns, Name = name },
-            Reason = "ProfileNotBound",
-            Message = message.Length <= 1000 ? message : message[..1000],
-            Type = "Warning",
-            Source = new V1EventSource { Component = "portcullis-webhook" },
-            FirstTimestamp = now,
-            LastTimestamp = now,
-            Count = 1,
-        };
+        var ev = PodWarning.Create(ns, name, null, "ProfileNotBound", message, "portcullis-webhook", now);
         _ = Task.Run(async () =>
         {
             try
