@@ -70,5 +70,10 @@ public sealed class ImageResolutionTests(WebhookLab lab) : IClassFixture<Webhook
         Assert.Equal(("a", "b"), (credentials.For("r.example:5000")!.Username, credentials.For("r.example:5000")!.Password));
         Assert.Null(credentials.For("r.example"));
         Assert.NotEqual(credentials.Key, PullSecretReader.Read([legacy]).Key);
+
+        var mirrored = credentials.WithMirrors(new Dictionary<string, string> { ["r.example:5000"] = "mirror.internal:5000" });
+        Assert.Equal("a", mirrored.For("mirror.internal:5000")!.Username);
+        Assert.Equal("u", mirrored.For("docker.io")!.Username);
+        Assert.Null(credentials.For("mirror.internal:5000"));
     }
 }

@@ -35,7 +35,7 @@ public sealed class ProfileFetcher(RegistryClientPool clients, Hosting.RuntimeOp
 
         if (policy.CheckRegistry(artifactRef.Registry) is { } registryProblem)
             return Rejected(registryProblem);
-        var client = clients.For(credentials);
+        var client = clients.For(credentials.WithMirrors(options.RegistryMirrors));
         var reach = artifactRef with { Registry = options.Reach(artifactRef.Registry), Digest = null };
         var kind = bound.Type == ProfileType.Seccomp ? ProfileKind.Seccomp : ProfileKind.AppArmor;
         var artifact = new Descriptor(MediaTypes.OciManifest, artifactDigest, 0);

@@ -23,7 +23,7 @@ public sealed class ImageProfileResolver(RegistryClientPool clients, RuntimeOpti
         var named = ImageReference.Parse(image);
         // Network calls go to where the registry can be reached; what pods see keeps the name they used.
         var reference = named with { Registry = options.Reach(named.Registry) };
-        var client = clients.For(credentials);
+        var client = clients.For(credentials.WithMirrors(options.RegistryMirrors));
         var digest = reference.Digest ?? await TagDigestAsync(client, reference, credentials, cancel).ConfigureAwait(false);
         var repository = reference with { Tag = null, Digest = digest };
         var key = $"{named.Registry}/{named.Repository}@{digest}";

@@ -26,4 +26,21 @@ public sealed class PullCredentials
 
     public RegistryCredentials? For(string registry) =>
         _byRegistry.TryGetValue(RegistryHost.Normalize(registry), out var found) ? found : null;
+
+    /// <summary>
+    /// The same credentials, also under the address each registry is reached at (a mirror of name → host):
+    /// secrets name the registry as pods do, requests go to the mirror.
+    /// </summary>
+    public PullCredentials WithMirrors(IReadOnlyDictionary<string, string> mirrors)
+    {
+        if (mirrors.Count == 0 || _byRegistry.Count == 0)
+            return this;
+        var all = new Dictionary<string, RegistryCredentials>(_byRegistry, StringComparer.Ordinal);
+        foreach (var (name, host) in mirrors)
+        {
+            if (For(name) is { } credentials)
+                all.TryAdd(RegistryHost.Normalize(host), credentials);
+        }
+        return new PullCredentials(all);
+    }
 }
