@@ -59,11 +59,7 @@ public sealed class ControllerTests(WebhookLab webhook) : IClassFixture<WebhookL
     [Fact]
     public async Task A_profile_that_breaks_the_policy_is_rejected_never_installed_and_its_pod_stays_gated_with_an_event()
     {
-        await _lab.Api.CreateAsync(new V1ConfigMap
-        {
-            Metadata = new V1ObjectMeta { Name = "portcullis-policy", NamespaceProperty = "portcullis-system" },
-            Data = new Dictionary<string, string> { ["forbiddenSyscalls"] = "ptrace, write" },
-        }, Cancel);
+        await PolicyAsync(new Dictionary<string, string> { ["forbiddenSyscalls"] = "ptrace, write" });
         var pod = await _lab.AdmitAsync();
         using var agent = new AgentLab(_lab.Api, "node-a");
         await _lab.ReconcileAsync();
@@ -82,11 +78,7 @@ public sealed class ControllerTests(WebhookLab webhook) : IClassFixture<WebhookL
     [Fact]
     public async Task Profiles_from_a_registry_the_policy_does_not_allow_are_rejected()
     {
-        await _lab.Api.CreateAsync(new V1ConfigMap
-        {
-            Metadata = new V1ObjectMeta { Name = "portcullis-policy", NamespaceProperty = "portcullis-system" },
-            Data = new Dictionary<string, string> { ["allowedRegistries"] = "registry.example" },
-        }, Cancel);
+        await PolicyAsync(new Dictionary<string, string> { ["allowedRegistries"] = "registry.example" });
         await _lab.AdmitAsync();
         await _lab.ReconcileAsync();
         var all = await _lab.Api.ListAsync<SeccompProfileResource>(cancel: Cancel);
@@ -98,11 +90,7 @@ public sealed class ControllerTests(WebhookLab webhook) : IClassFixture<WebhookL
     public async Task With_signatures_required_only_a_profile_signed_by_a_trusted_key_is_accepted_and_a_rejected_one_is_judged_again_later()
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        await _lab.Api.CreateAsync(new V1ConfigMap
-        {
-            Metadata = new V1ObjectMeta { Name = "portcullis-policy", NamespaceProperty = "portcullis-system" },
-            Data = new Dictionary<string, string> { ["requireSignatures"] = "true", ["signatureKeys"] = key.ExportSubjectPublicKeyInfoPem() },
-        }, Cancel);
+        await PolicyAsync(new Dictionary<string, string> { ["requireSignatures"] = "true", ["signatureKeys"] = key.ExportSubjectPublicKeyInfoPem() });
         var pod = await _lab.AdmitAsync();
         await _lab.ReconcileAsync();
         var migrate = $"sha256-{webhook.MigrateSeccompArtifact.Hex}";
@@ -219,6 +207,12 @@ public sealed class ControllerTests(WebhookLab webhook) : IClassFixture<WebhookL
         Assert.Equal(File.ReadAllBytes(certificate.CertificateFile), client.CaBundle);
         Assert.Null(await _lab.Api.GetAsync<V1Secret>("portcullis-system", "portcullis-webhook-tls", Cancel));
     }
+
+    private Task PolicyAsync(Dictionary<string, string> data) => _lab.Api.CreateAsync(new V1ConfigMap
+    {
+        Metadata = new V1ObjectMeta { Name = "portcullis-policy", NamespaceProperty = "portcullis-system" },
+        Data = data,
+    }, Cancel);
 
     public void Dispose() => _lab.Dispose();
 }

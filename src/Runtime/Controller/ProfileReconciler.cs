@@ -20,7 +20,8 @@ public sealed class ProfileReconciler(IClusterApi api, ProfileFetcher fetcher, P
 {
     private static readonly TimeSpan LastUsedResolution = TimeSpan.FromMinutes(10);
     private static readonly TimeSpan RecheckRejectedAfter = TimeSpan.FromMinutes(1);
-    private readonly ConcurrentDictionary<string, byte> _announced = new(StringComparer.Ordinal);
+    // Pods come and go; what was announced is forgotten after an hour, so the set does not grow with them.
+    private readonly ExpiringCache<string, bool> _announced = new(time, TimeSpan.FromHours(1), 10_000);
     private readonly ConcurrentDictionary<(ProfileType, string), DateTimeOffset> _rejectedChecked = new();
 
     public async Task<ControllerPass> ReconcileAsync(CancellationToken cancel)
@@ -214,8 +215,10 @@ public sealed class ProfileReconciler(IClusterApi api, ProfileFetcher fetcher, P
 
     private async Task AnnounceAsync(V1Pod pod, string reason, string message, CancellationToken cancel)
     {
-        if (!_announced.TryAdd($"{pod.Metadata.Uid}/{reason}/{message}", 0))
+        var key = $"{pod.Metadata.Uid}/{reason}/{message}";
+        if (_announced.TryGet(key, out _))
             return;
+        _announced.Set(key, true);
         var now = time.GetUtcNow().UtcDateTime;
         try
         {
