@@ -26,18 +26,18 @@ internal sealed class CliIo(TextWriter stdout, TextWriter stderr)
         }
     }
 
+    /// <summary>The marker that starts a diagnostic printed for the Portcullis.Build tasks (PORTCULLIS_DIAGNOSTICS=json).</summary>
+    public const string JsonMarker = "##portcullis:";
+
     /// <summary>
-    /// PORTCULLIS_DIAGNOSTICS=msbuild (set by the Portcullis.Build targets) prints MSBuild's canonical form,
-    /// <c>file(line,col): error PCL1004: message</c>, so that Exec turns each line into a coded build error or warning.
+    /// PORTCULLIS_DIAGNOSTICS=json (set by the Portcullis.Build tasks) prints each diagnostic as one JSON object behind
+    /// <see cref="JsonMarker"/>, which the task logs as the coded MSBuild warning, error or message it is; anything else
+    /// the program or a recorded command prints stays plain text.
     /// </summary>
     public static string Line(Diagnostic d)
     {
-        if (Environment.GetEnvironmentVariable("PORTCULLIS_DIAGNOSTICS") == "msbuild")
-        {
-            var where = d.Origin.IsKnown ? $"{d.Origin.File}({d.Origin.Line},{d.Origin.Column})" : "portcullis";
-            var severity = d.Severity switch { Severity.Error => "error", Severity.Warning => "warning", _ => "message" };
-            return d.Severity == Severity.Info ? $"{d.Code}: {d.Message}" : $"{where} : {severity} {d.Code} : {(d.Field is null ? "" : d.Field + ": ")}{d.Message}";
-        }
+        if (Environment.GetEnvironmentVariable("PORTCULLIS_DIAGNOSTICS") == "json")
+            return JsonMarker + DiagnosticJson.From(d).ToJsonString();
         return d.Severity switch
         {
             Severity.Error => d.ToString(),
