@@ -21,10 +21,14 @@ public sealed class SampleWorkspace : IDisposable
     public string PublishDirectory => Path.Combine(Root, Sample, "bin", "Release", "net10.0", "publish");
     public string ProfileDirectory(string? rid = null) => Path.Combine(Root, Sample, "bin", "Release", "net10.0", rid ?? "", "publish", "portcullis");
 
-    public static SampleWorkspace Create(string sample, IReadOnlyDictionary<string, string>? extraPackages = null)
+    public static SampleWorkspace Create(string sample, IReadOnlyDictionary<string, string>? extraPackages = null) =>
+        Create(sample, [sample + ".Tests"], extraPackages);
+
+    /// <summary>The sample with the given test projects of samples/ (e.g. Shelf with Shelf.NUnit.Tests).</summary>
+    public static SampleWorkspace Create(string sample, IReadOnlyList<string> testProjects, IReadOnlyDictionary<string, string>? extraPackages = null)
     {
         var root = Directory.CreateTempSubdirectory("portcullis-ws-").FullName;
-        foreach (var name in new[] { sample, sample + ".Tests" })
+        foreach (var name in testProjects.Prepend(sample))
         {
             var from = Path.Combine(Repo.Root, "samples", name);
             if (Directory.Exists(from))
@@ -67,15 +71,21 @@ public sealed class SampleWorkspace : IDisposable
     /// <summary>dotnet publish -t:PublishContainer to <paramref name="registry"/>, as the user runs it; the publish output is returned for the test to read.</summary>
     public string PublishContainer(LocalRegistry registry, string baseImage, string tag, params string[] extra)
     {
-        var (code, output) = Dotnet.Run(Root, new Dictionary<string, string> { ["DOTNET_CONTAINER_INSECURE_REGISTRIES"] = registry.Host },
+        var (code, output) = TryPublishContainer(registry, baseImage, tag, extra);
+        Assert.True(code == 0, $"publishing {Sample} failed:\n{output}");
+        return output;
+    }
+
+    public (int Code, string Output) TryPublishContainer(LocalRegistry registry, string baseImage, string tag, params string[] extra) =>
+        Dotnet.Run(Root, new Dictionary<string, string> { ["DOTNET_CONTAINER_INSECURE_REGISTRIES"] = registry.Host },
         [
             "publish", Project, "-t:PublishContainer", "-c", "Release", "-nologo",
             $"-p:ContainerBaseImage={baseImage}", $"-p:ContainerRegistry={registry.Host}",
             $"-p:ContainerRepository=samples/{Sample.ToLowerInvariant()}", $"-p:ContainerImageTag={tag}", .. extra,
         ]);
-        Assert.True(code == 0, $"publishing {Sample} failed:\n{output}");
-        return output;
-    }
+
+    /// <summary>What the package recorded of one test project.</summary>
+    public string Recording(string testProject) => Path.Combine(Root, Sample, "obj", "portcullis", "recordings", testProject + ".json");
 
     public void Dispose() => Directory.Delete(Root, recursive: true);
 

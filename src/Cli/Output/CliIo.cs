@@ -26,23 +26,5 @@ internal sealed class CliIo(TextWriter stdout, TextWriter stderr)
         }
     }
 
-    /// <summary>The marker that starts a diagnostic printed for the Portcullis.Build tasks (PORTCULLIS_DIAGNOSTICS=json).</summary>
-    public const string JsonMarker = "##portcullis:";
-
-    /// <summary>
-    /// PORTCULLIS_DIAGNOSTICS=json (set by the Portcullis.Build tasks) prints each diagnostic as one JSON object behind
-    /// <see cref="JsonMarker"/>, which the task logs as the coded MSBuild warning, error or message it is; anything else
-    /// the program or a recorded command prints stays plain text.
-    /// </summary>
-    public static string Line(Diagnostic d)
-    {
-        if (Environment.GetEnvironmentVariable("PORTCULLIS_DIAGNOSTICS") == "json")
-            return JsonMarker + DiagnosticJson.From(d).ToJsonString();
-        return d.Severity switch
-        {
-            Severity.Error => d.ToString(),
-            Severity.Warning => "warning " + d,
-            _ => "info " + d,
-        };
-    }
+    public static string Line(Diagnostic d) => DiagnosticLine.Format(d);
 }

@@ -72,6 +72,8 @@ public enum DiagnosticId
     TestsFailed = 5010,
     LabelsDisabled = 5011,
     AppArmorWithoutFiles = 5012,
+    RecordingFailed = 5013,
+    ArchitectureNotRunnable = 5014,
 
     RegistryFailed = 6001,
 

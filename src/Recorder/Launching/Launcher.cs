@@ -79,10 +79,29 @@ public static unsafe class Launcher
         var env = request.Environment.Select(e => $"{e.Key}={e.Value}").ToList();
         var argvPtr = Strings(argv);
         var envPtr = Strings(env);
+        // An ELF program the kernel will not run (i386 where IA32 emulation is off) must not go to execvpe, which
+        // would hand it to /bin/sh as a script and so record the shell's failure as if it were the program.
+        var elf = ElfKind.Of(Resolve(request.Path, request.Environment));
         fixed (IntPtr* a = argvPtr, e = envPtr)
-            Libc.execvpe(request.Path, a, e);
+        {
+            if (elf is { } kind)
+                Libc.execve(kind.Path, a, e);
+            else
+                Libc.execvpe(request.Path, a, e);
+        }
         var errno = Libc.Errno;
+        if (elf is { } refused && errno == Libc.ENOEXEC)
+            return Fail(127, $"the kernel refuses to run '{request.Path}', {refused.Description}: this host cannot execute that architecture, so nothing was recorded", DiagnosticId.ArchitectureNotRunnable);
         return Fail(errno == 13 ? 126 : 127, $"cannot execute '{request.Path}': {Libc.Describe(errno)}");
+    }
+
+    // As execvpe looks a name up: a path with a slash as it is, else the first executable file on PATH.
+    private static string? Resolve(string name, IReadOnlyDictionary<string, string> environment)
+    {
+        if (name.Contains('/', StringComparison.Ordinal))
+            return name;
+        var path = environment.TryGetValue("PATH", out var p) ? p : "/usr/local/bin:/usr/bin:/bin";
+        return path.Split(':', StringSplitOptions.RemoveEmptyEntries).Select(dir => Path.Combine(dir, name)).FirstOrDefault(File.Exists);
     }
 
     private static IntPtr[] Strings(List<string> values)
@@ -93,9 +112,9 @@ public static unsafe class Launcher
         return result;
     }
 
-    private static int Fail(int code, string message)
+    private static int Fail(int code, string message, DiagnosticId id = DiagnosticId.LaunchFailed)
     {
-        Console.Error.WriteLine(Diagnostic.Error(DiagnosticId.LaunchFailed, message));
+        Console.Error.WriteLine(DiagnosticLine.Format(Diagnostic.Error(id, message)));
         return code;
     }
 }

@@ -18,6 +18,7 @@ internal static unsafe partial class Libc
     public const int SIGTRAP = 5;
 
     public const int ECHILD = 10;
+    public const int ENOEXEC = 8;
     public const int EINTR = 4;
     public const int ESRCH = 3;
 
@@ -71,6 +72,9 @@ internal static unsafe partial class Libc
 
     [LibraryImport(Lib, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int execvpe(string file, IntPtr* argv, IntPtr* envp);
+
+    [LibraryImport(Lib, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int execve(string path, IntPtr* argv, IntPtr* envp);
 
     [LibraryImport(Lib, SetLastError = true)]
     public static partial nint process_vm_readv(int pid, IoVec* local, ulong localCount, IoVec* remote, ulong remoteCount, ulong flags);

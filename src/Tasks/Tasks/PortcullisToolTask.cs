@@ -11,6 +11,7 @@ namespace Portcullis.Build.Tasks;
 /// </summary>
 public abstract class PortcullisToolTask : ToolTask
 {
+    // The same as Portcullis.Profiles.Diagnostics.DiagnosticLine.JsonMarker: this assembly references nothing of ours.
     internal const string Marker = "##portcullis:";
 
     /// <summary>The packaged program's portcullis.dll.</summary>

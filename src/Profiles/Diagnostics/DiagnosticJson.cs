@@ -1,9 +1,9 @@
 using System.Text.Json.Nodes;
-using Portcullis.Profiles.Diagnostics;
 
-namespace Portcullis.Cli.Output;
+namespace Portcullis.Profiles.Diagnostics;
 
-internal static class DiagnosticJson
+/// <summary>A diagnostic as a JSON object: for --json outputs and for the Portcullis.Build tasks.</summary>
+public static class DiagnosticJson
 {
     public static JsonObject From(Diagnostic d)
     {
