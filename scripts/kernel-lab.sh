@@ -2,7 +2,8 @@
 # The kernel lab's files: Debian's own kernel (linux-image-amd64's current image, unpacked with dpkg -x, never
 # installed as this machine's kernel) and a busybox initramfs that loads the 9p modules in dependency order,
 # mounts this machine's / read-only over virtio-9p and a writable share at /mnt, mounts proc, sys, dev,
-# securityfs, cgroup2 and tmpfs for /tmp and /run, then switch_roots (AppArmor mediates paths relative to the
+# securityfs, cgroup2 and tmpfs for /tmp and /run, the checkout at its own path (portcullis.checkout= on the kernel
+# command line; a checkout under /tmp would be hidden otherwise), then switch_roots (AppArmor mediates paths relative to the
 # namespace root, so not chroot), brings up loopback and runs /mnt/command.sh; its output goes to /mnt/output, its exit status
 # to /mnt/status, and the VM powers off. Cached by kernel version; prints the directory holding
 # vmlinuz and initrd.gz.
@@ -16,7 +17,9 @@ if [ -z "$package" ]; then
   package=$(apt-cache depends linux-image-amd64 | awk '/Depends: linux-image-[0-9]/{print $2; exit}')
 fi
 version=${package#linux-image-}
-dir="$cache/$version"
+# The layout number changes whenever the initramfs below does, so a cached one of an older layout is not used.
+layout=2
+dir="$cache/$version-$layout"
 if [ -f "$dir/vmlinuz" ] && [ -f "$dir/initrd.gz" ]; then
   echo "$dir"
   exit 0
@@ -49,6 +52,12 @@ if ! /bin/busybox mount -t 9p -o trans=virtio,version=9p2000.L,ro host /newroot;
 /bin/busybox mount -t cgroup2 cgroup2 /newroot/sys/fs/cgroup
 /bin/busybox mount -t tmpfs tmp /newroot/tmp
 /bin/busybox mount -t tmpfs run /newroot/run
+# The checkout the tests run from, at its own path: under /tmp or /run the tmpfs above would hide it.
+checkout=\$(/bin/busybox sed -n 's/.*portcullis.checkout=\\([^ ]*\\).*/\\1/p' /proc/cmdline)
+if [ -n "\$checkout" ]; then
+  /bin/busybox mkdir -p "/newroot\$checkout"
+  /bin/busybox mount -t 9p -o trans=virtio,version=9p2000.L,ro checkout "/newroot\$checkout" || echo "PORTCULLIS-VM: cannot mount the checkout at \$checkout"
+fi
 exec /bin/busybox switch_root /newroot /bin/sh -c 'HOME=/tmp /bin/sh /mnt/command.sh > /mnt/output 2>&1; echo \$? > /mnt/status; echo o > /proc/sysrq-trigger'
 INIT
 chmod +x "$root/init" "$root/bin/busybox"

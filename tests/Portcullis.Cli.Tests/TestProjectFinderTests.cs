@@ -18,11 +18,12 @@ public sealed class TestProjectFinderTests
         Project("src/Api/Api.csproj", "");
         Project("tests/Api.UnitTests/Api.UnitTests.csproj", """<ItemGroup><PackageReference Include="xunit.v3" /><ProjectReference Include="..\..\src\Api\Api.csproj" /></ItemGroup>""");
         Project("tests/Integration/Shop.IntegrationTests.fsproj", """<PropertyGroup><IsTestProject>true</IsTestProject></PropertyGroup><ItemGroup><ProjectReference Include="../../src/Api/Api.csproj" /></ItemGroup>""");
+        File.WriteAllText(Path.Combine(dir.Path, "tests", "Api.SdkTests.csproj"), """<Project Sdk="MSTest.Sdk/4.5.3"><ItemGroup><ProjectReference Include="../src/Api/Api.csproj" /></ItemGroup></Project>""");
         Project("tests/Other.Tests/Other.Tests.csproj", """<ItemGroup><PackageReference Include="xunit.v3" /></ItemGroup>""");
         Project("src/Client/Client.csproj", """<ItemGroup><ProjectReference Include="../Api/Api.csproj" /></ItemGroup>""");
         Project("src/Api/bin/Debug/Stale.Tests.csproj", """<ItemGroup><PackageReference Include="xunit" /><ProjectReference Include="../../Api.csproj" /></ItemGroup>""");
 
         var found = TestProjectFinder.For(Path.Combine(dir.Path, "src", "Api", "Api.csproj")).Select(p => Path.GetRelativePath(dir.Path, p)).ToList();
-        Assert.Equal(["tests/Api.UnitTests/Api.UnitTests.csproj", "tests/Integration/Shop.IntegrationTests.fsproj"], found);
+        Assert.Equal(["tests/Api.SdkTests.csproj", "tests/Api.UnitTests/Api.UnitTests.csproj", "tests/Integration/Shop.IntegrationTests.fsproj"], found);
     }
 }

@@ -53,9 +53,16 @@ public sealed class LabBoot
             echo "== backends"
             {{run}} record --backend ptrace -o /mnt/ptrace.json -- /bin/sh -c 'uname > /dev/null; exit 3'; echo "PTRACE=$?"
             {{run}} record --backend ebpf -o /mnt/ebpf.json -- /bin/sh -c 'uname > /dev/null; exit 3'; echo "EBPF=$?"
+            echo "== i386"
+            for b in ptrace ebpf; do
+              {{run}} record --backend $b -o /mnt/i386-$b.json -- /mnt/i386; echo "I386-$b=$?"
+              {{run}} record --backend $b -o /mnt/int80-$b.json -- /mnt/int80; echo "INT80-$b=$?"
+            done
             echo "== end"
             """, TimeSpan.FromMinutes(6), share =>
             {
+                File.Move(TinyPrograms.I386(share), Path.Combine(share, "i386"));
+                File.Move(TinyPrograms.Int80From64Bit(share), Path.Combine(share, "int80"));
                 File.WriteAllText(Path.Combine(share, "cat.profile"), CatProfile);
                 File.WriteAllText(Path.Combine(share, "files.profile"), FilesProfile);
                 File.WriteAllText(Path.Combine(share, "renamed.profile"), RenamedCat);

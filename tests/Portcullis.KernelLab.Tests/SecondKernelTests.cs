@@ -1,3 +1,6 @@
+using Portcullis.Profiles.Recordings;
+using Portcullis.Profiles.Seccomp;
+
 namespace Portcullis.KernelLab.Tests;
 
 /// <summary>What this machine's kernel cannot show, on Debian's kernel in the lab (one boot, <see cref="LabBoot"/>).</summary>
@@ -85,4 +88,26 @@ public sealed class SecondKernelTests(LabBoot lab) : IClassFixture<LabBoot>
             Assert.Contains("\"exit_group\"", json, StringComparison.Ordinal);
         }
     }
+
+    // This machine's hypervisor runs no 32-bit code at all; the lab's kernel under QEMU does, on any host.
+    [Theory]
+    [InlineData("ptrace")]
+    [InlineData("ebpf")]
+    public void I386_calls_and_int_0x80_from_a_64_bit_process_are_recorded_under_the_i386_table(string backend)
+    {
+        var part = lab.Part("i386");
+        Assert.Contains($"I386-{backend}=7", part, StringComparison.Ordinal);
+        Assert.Contains($"INT80-{backend}=7", part, StringComparison.Ordinal);
+        var i386 = RecordingJson.Read(Path.Combine(lab.Boot.Share, $"i386-{backend}.json")).Syscalls;
+        Assert.Equal(["exit", "getpid"], Names(i386, SeccompArch.X86).Order());
+        Assert.DoesNotContain("getpid", Names(i386, SeccompArch.X86_64));
+        // int 0x80 with 20 in eax is getpid in the i386 table; 20 is writev in the 64-bit one.
+        var int80 = RecordingJson.Read(Path.Combine(lab.Boot.Share, $"int80-{backend}.json")).Syscalls;
+        Assert.Equal(["getpid"], Names(int80, SeccompArch.X86));
+        Assert.DoesNotContain("writev", Names(int80, SeccompArch.X86_64));
+        Assert.Contains("exit_group", Names(int80, SeccompArch.X86_64));
+    }
+
+    private static IEnumerable<string> Names(IEnumerable<SyscallObservation> syscalls, SeccompArch arch) =>
+        syscalls.Where(s => s.Architecture == arch && s.Name is not null).Select(s => s.Name!);
 }

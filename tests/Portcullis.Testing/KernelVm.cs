@@ -6,7 +6,8 @@ namespace Portcullis.Testing;
 /// <summary>
 /// A second kernel for the tests: Debian's own (AppArmor and the BPF LSM on: lsm=landlock,lockdown,yama,apparmor,bpf)
 /// booted under QEMU's software emulation (/dev/kvm exists here but hangs) with this machine's / read-only over
-/// virtio-9p, pure cgroup v2 at /sys/fs/cgroup, and a writable share at /mnt. scripts/kernel-lab.sh prepares the
+/// virtio-9p, pure cgroup v2 at /sys/fs/cgroup, the checkout at its own path (also under /tmp, which is a tmpfs in the
+/// VM), and a writable share at /mnt. scripts/kernel-lab.sh prepares the
 /// kernel and initramfs (cached by version; .ci/run does it through install-deps.sh). One boot runs one script:
 /// a test class boots once and asserts on the parts of its output. Missing qemu: skipped locally, failed under CI.
 /// </summary>
@@ -37,14 +38,19 @@ public static class KernelVm
         File.WriteAllText(Path.Combine(share, "command.sh"), script);
         prepare?.Invoke(share);
         var serial = Path.Combine(share, "serial.log");
+        // The checkout (test binaries, the packed CLI) at its own path inside the VM, wherever it is: the VM's /tmp is a
+        // tmpfs of its own. The kernel command line carries the path, so it must be one word.
+        var checkout = Repo.Root;
+        Assert.False(checkout.Any(char.IsWhiteSpace), $"the kernel lab cannot share a checkout whose path has white space: '{checkout}'");
         var start = new ProcessStartInfo(qemu) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in new[]
         {
             "-accel", "tcg", "-cpu", "max", "-smp", "2", "-m", "2048", "-no-reboot", "-display", "none", "-monitor", "none",
             "-kernel", Path.Combine(lab, "vmlinuz"), "-initrd", Path.Combine(lab, "initrd.gz"),
-            "-append", "console=ttyS0 lsm=landlock,lockdown,yama,apparmor,bpf panic=-1 quiet",
+            "-append", $"console=ttyS0 lsm=landlock,lockdown,yama,apparmor,bpf panic=-1 quiet portcullis.checkout={checkout}",
             "-virtfs", "local,path=/,mount_tag=host,security_model=none,readonly=on,multidevs=remap",
             "-virtfs", $"local,path={share},mount_tag=share,security_model=none",
+            "-virtfs", $"local,path={checkout},mount_tag=checkout,security_model=none,readonly=on,multidevs=remap",
             "-serial", "file:" + serial,
         })
             start.ArgumentList.Add(a);

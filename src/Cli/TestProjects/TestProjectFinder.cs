@@ -5,7 +5,7 @@ namespace Portcullis.Cli.TestProjects;
 /// <summary>
 /// The test projects of an app: every project under the app's repository (the nearest folder above it holding
 /// a .sln, .slnx or .git) that references the app's project and is a test project (IsTestProject, or a
-/// reference to Microsoft.NET.Test.Sdk, xunit, MSTest, NUnit or TUnit). Names do not matter: App.Tests,
+/// reference to Microsoft.NET.Test.Sdk, xunit, MSTest, NUnit or TUnit, or the MSTest.Sdk project SDK). Names do not matter: App.Tests,
 /// App.UnitTests and tests/Api.IntegrationTests are all found. Bounded: depth 8, 5,000 project files.
 /// </summary>
 internal static partial class TestProjectFinder
@@ -79,6 +79,6 @@ internal static partial class TestProjectFinder
     [GeneratedRegex(@"<ProjectReference\s+Include\s*=\s*""([^""]+)""", RegexOptions.IgnoreCase)]
     private static partial Regex ProjectReference();
 
-    [GeneratedRegex(@"<IsTestProject>\s*true\s*</IsTestProject>|Include\s*=\s*""(Microsoft\.NET\.Test\.Sdk|xunit|xunit\.v3|MSTest|MSTest\.TestFramework|NUnit|TUnit)""", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"<IsTestProject>\s*true\s*</IsTestProject>|Include\s*=\s*""(Microsoft\.NET\.Test\.Sdk|xunit|xunit\.v3|MSTest|MSTest\.TestFramework|NUnit|TUnit)""|Sdk\s*=\s*""MSTest\.Sdk(/[^""]*)?""", RegexOptions.IgnoreCase)]
     private static partial Regex TestMarker();
 }

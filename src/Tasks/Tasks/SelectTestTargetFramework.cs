@@ -33,7 +33,7 @@ public sealed class SelectTestTargetFramework : Microsoft.Build.Utilities.Task
             {
                 var chosen = Choose(aliases, monikers, AppTargetFrameworkMoniker);
                 item.SetMetadata("AdditionalProperties", "TargetFramework=" + chosen);
-                Log.LogMessage(MessageImportance.Normal, "Portcullis: {0} targets {1}; recording it for {2}.", Path.GetFileName(item.ItemSpec), string.Join(", ", aliases), chosen);
+                Log.LogMessage(MessageImportance.High, "Portcullis: {0} targets {1}; recording it for {2}.", Path.GetFileName(item.ItemSpec), string.Join(", ", aliases), chosen);
             }
             selected.Add(item);
         }
