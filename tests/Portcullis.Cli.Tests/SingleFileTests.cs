@@ -12,7 +12,8 @@ public sealed class SingleFileTests
         using var dir = new TempDir();
         var project = Path.Combine(Repo.Root, "src", "Cli", "Portcullis.Cli.csproj");
         var output = Path.Combine(dir.Path, "out");
-        var (published, log) = Requires.Run("dotnet", "publish", project, "-c", "Release", "-r", "linux-x64", "--self-contained", "-p:PublishSingleFile=true", "-p:PublishTrimmed=true", "-o", output, "-nologo", "-v", "q");
+        // It builds src/Cli with other global properties than the solution does: never beside another such build.
+        var (published, log) = RepoLock.While("build", () => Requires.Run("dotnet", "publish", project, "-c", "Release", "-r", "linux-x64", "--self-contained", "-p:PublishSingleFile=true", "-p:PublishTrimmed=true", "-o", output, "-nologo", "-v", "q"));
         Assert.True(published == 0, log);
         var portcullis = Path.Combine(output, "portcullis");
         Assert.DoesNotContain(Directory.GetFiles(output), f => f.EndsWith(".dll", StringComparison.Ordinal));

@@ -48,7 +48,7 @@ public sealed class TestProjectRecordingTests
         var (built, buildOutput) = Requires.Run("dotnet", "build", project, "-nologo", "-v", "q");
         Assert.True(built == 0, buildOutput);
 
-        // The SDK's vstest.console, as the package's targets find it ($(NetCoreSdkRoot)): <dotnet root>/sdk/<version>/.
+        // The SDK's vstest.console at <dotnet root>/sdk/<version>/ (how the package finds it is tested in Portcullis.Build.Tests).
         var dotnetRoot = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(typeof(object).Assembly.Location)!, "..", "..", ".."));
         var vstest = Path.Combine(dotnetRoot, "sdk", Requires.Run("dotnet", "--version").Output.Trim(), "vstest.console.dll");
         Assert.True(File.Exists(vstest), vstest);

@@ -10,7 +10,8 @@ public sealed class ToolPackageTests
         var project = Path.Combine(Repo.Root, "src", "Cli", "Portcullis.Cli.csproj");
         var packages = Path.Combine(dir.Path, "packages");
         var tools = Path.Combine(dir.Path, "tools");
-        var (packed, packOutput) = Requires.Run("dotnet", "pack", project, "-c", "Release", "-o", packages, "-nologo", "-v", "q");
+        // It builds src/Cli with other global properties than the solution does: never beside another such build.
+        var (packed, packOutput) = RepoLock.While("build", () => Requires.Run("dotnet", "pack", project, "-c", "Release", "-o", packages, "-nologo", "-v", "q"));
         Assert.True(packed == 0, packOutput);
         Assert.Single(Directory.GetFiles(packages, "Portcullis.Cli.*.nupkg"));
         var (installed, installOutput) = Requires.Run("dotnet", "tool", "install", "--tool-path", tools, "--add-source", packages, "Portcullis.Cli");
