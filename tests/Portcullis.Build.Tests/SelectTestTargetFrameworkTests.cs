@@ -23,6 +23,8 @@ public sealed class SelectTestTargetFrameworkTests
         item.SetMetadata("TargetFrameworkMonikers", Net10);
         var task = new SelectTestTargetFramework { BuildEngine = new RecordingBuildEngine(), TestProjects = [item], AppTargetFrameworkMoniker = Net10 };
         Assert.True(task.Execute());
-        Assert.Equal("", Assert.Single(task.Selected).GetMetadata("AdditionalProperties"));
+        var selected = Assert.Single(task.Selected);
+        Assert.Equal("", selected.GetMetadata("AdditionalProperties"));
+        Assert.Equal("TargetFramework", selected.GetMetadata("UndefineProperties"));
     }
 }

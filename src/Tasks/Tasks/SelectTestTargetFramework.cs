@@ -6,7 +6,8 @@ namespace Portcullis.Build.Tasks;
 /// <summary>
 /// For each test project (the items GetTargetFrameworks returns), the target framework to build and record it for:
 /// none for a project with one; for a multi-targeted one the framework the app targets, else the newest .NET not
-/// newer than the app's, else the oldest it has. Returned with <c>AdditionalProperties</c> for the MSBuild task.
+/// newer than the app's, else the oldest it has. Returned with <c>AdditionalProperties</c> (or, for one framework,
+/// <c>UndefineProperties</c> of the publish's own TargetFramework) for the MSBuild task.
 /// </summary>
 public sealed class SelectTestTargetFramework : Microsoft.Build.Utilities.Task
 {
@@ -34,6 +35,11 @@ public sealed class SelectTestTargetFramework : Microsoft.Build.Utilities.Task
                 var chosen = Choose(aliases, monikers, AppTargetFrameworkMoniker);
                 item.SetMetadata("AdditionalProperties", "TargetFramework=" + chosen);
                 Log.LogMessage(MessageImportance.High, "Portcullis: {0} targets {1}; recording it for {2}.", Path.GetFileName(item.ItemSpec), string.Join(", ", aliases), chosen);
+            }
+            else
+            {
+                // Not the app's framework from a publish with -f: the test project's own.
+                item.SetMetadata("UndefineProperties", "TargetFramework");
             }
             selected.Add(item);
         }
