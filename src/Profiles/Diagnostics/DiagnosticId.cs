@@ -53,6 +53,13 @@ public enum DiagnosticId
     AppArmorUnknownNetworkFamily = 3004,
     AppArmorInvalidName = 3005,
     AppArmorParserRejected = 3006,
+    AppArmorAttachment = 3007,
+    AppArmorFlagNotAllowed = 3008,
+    AppArmorIncludeNotAllowed = 3009,
+    AppArmorRuleNotAllowed = 3010,
+    AppArmorExecLeavesProfile = 3011,
+    AppArmorVariableNotAllowed = 3012,
+    AppArmorForbiddenByPolicy = 3013,
 
     LossyConversion = 4001,
     DefaultActionsDiffer = 4002,
