@@ -28,6 +28,7 @@ public enum DiagnosticId
     DocumentTooComplex = 1019,
     InvalidEncoding = 1020,
     FileUnreadable = 1021,
+    FieldNotInRuntimeSpec = 1022,
 
     UnknownSyscall = 2001,
     SyscallNotOnArchitecture = 2002,

@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using System.Text;
 using k8s.Models;
 using Portcullis.Profiles.AppArmor;
 using Portcullis.Profiles.Diagnostics;
@@ -14,7 +13,7 @@ namespace Portcullis.Runtime.Controller;
 /// The cluster's rules for profiles that come from images, from the ConfigMap `portcullis-policy`:
 /// `forbiddenSyscalls` (names no profile may allow), `allowedRegistries` (hosts profiles may come from;
 /// empty: any), `requireSignatures` ("true": a profile needs a signature by one of `signatureKeys`, PEM
-/// public keys), `forbiddenCapabilities` and `forbiddenNetwork` (what no AppArmor profile may allow, see
+/// public keys; seccomp is read by <see cref="UntrustedSeccomp"/> and stored canonical), `forbiddenCapabilities` and `forbiddenNetwork` (what no AppArmor profile may allow, see
 /// <see cref="AppArmorConstraints"/>). A profile that breaks them is not installed, and its pods stay gated.
 /// AppArmor content is judged and rendered by <see cref="UntrustedAppArmor"/>: nodes get the model, not the text.
 /// </summary>
@@ -70,29 +69,31 @@ public sealed class ClusterPolicy
     {
         if (type == ProfileType.AppArmor)
             return CheckAppArmor(name, content);
-        var diagnostics = new DiagnosticBag();
-        IReadOnlyList<ProfileDocument> documents;
+        SeccompProfile profile;
         try
         {
-            documents = ProfileLoader.Load(new InputText(content, Encoding.UTF8.GetString(content), name), diagnostics);
+            profile = UntrustedSeccomp.Read(content, name);
         }
         catch (ProfileException e)
         {
-            return "not a valid profile: " + e.Diagnostic.Message;
+            return e.Diagnostic.ToString();
         }
-        if (documents is not [SeccompDocument { Profile: var profile }])
-            return "not one seccomp profile";
-        if (SeccompValidator.Validate(profile).FirstOrDefault(d => d.Severity == Severity.Error) is { } error)
-            return "not a valid seccomp profile: " + error.Message;
         if (ForbiddenSyscalls.Count == 0)
             return null;
         static bool Allows(SeccompAction a) => a is SeccompAction.Allow or SeccompAction.Log or SeccompAction.Notify or SeccompAction.Trace;
+        // A conditional rule (arguments, Docker's filters) denies only sometimes: it never counts as a deny.
         var allowed = Allows(profile.DefaultAction)
-            ? ForbiddenSyscalls.Where(f => !profile.Syscalls.Any(r => !Allows(r.Action) && r.Args.Count == 0 && r.Names.Contains(f)))
+            ? ForbiddenSyscalls.Where(f => !profile.Syscalls.Any(r => !Allows(r.Action) && r.Args.Count == 0 && !r.HasDockerFilters && r.Names.Contains(f)))
             : ForbiddenSyscalls.Where(f => profile.Syscalls.Any(r => Allows(r.Action) && r.Names.Contains(f)));
         var broken = allowed.Order(StringComparer.Ordinal).ToList();
         return broken.Count == 0 ? null : $"allows {string.Join(", ", broken)}, which the cluster policy forbids";
     }
+
+    /// <summary>
+    /// The seccomp profile as nodes write it: the canonical serialization of the one reading <see cref="CheckContent"/>
+    /// judged (<see cref="UntrustedSeccomp"/>), never the bytes the image carried. Throws a ProfileException on content it refuses.
+    /// </summary>
+    public static string StoredSeccomp(byte[] content, string name) => UntrustedSeccomp.Canonical(UntrustedSeccomp.Read(content, name));
 
     private string? CheckAppArmor(string name, byte[] content)
     {
