@@ -190,27 +190,61 @@ public sealed class RegistryClient(RegistryOptions? options = null, HttpMessageH
     }
 
     /// <summary>
-    /// The referrers of <paramref name="subject"/>, optionally of one artifact type: the referrers API with its
-    /// Link pagination, or the sha256-&lt;hex&gt; tag's index where the registry has no such API.
+    /// The referrers of <paramref name="subject"/>, optionally of one artifact type, newest first: the referrers API
+    /// with its Link pagination, or the sha256-&lt;hex&gt; tag's index where the registry has no such API. Bounded by
+    /// the options' referrer limits: only the newest per type are kept while pages stream in, and a listing stops
+    /// at its byte, page or entry budget with what it kept.
     /// </summary>
     public async Task<IReadOnlyList<Descriptor>> ListReferrersAsync(ImageReference repo, Digest subject, string? artifactType, CancellationToken cancel = default)
     {
-        var found = new List<Descriptor>();
+        await _options.ReferrerListings.WaitAsync(cancel).ConfigureAwait(false);
+        try
+        {
+            return await ListReferrersBoundedAsync(repo, subject, artifactType, cancel).ConfigureAwait(false);
+        }
+        finally
+        {
+            _options.ReferrerListings.Release();
+        }
+    }
+
+    private async Task<IReadOnlyList<Descriptor>> ListReferrersBoundedAsync(ImageReference repo, Digest subject, string? artifactType, CancellationToken cancel)
+    {
+        var kept = new NewestReferrers(_options.MaxReferrersKept, _options.MaxReferrerTypes);
         var path = $"{repo.Repository}/referrers/{subject}" + (artifactType is null ? "" : "?artifactType=" + Uri.EscapeDataString(artifactType));
         var url = _transport.Url(repo.Registry, path);
-        for (var page = 0; page < 100; page++)
+        var budget = _options.MaxReferrerBytes;
+        long entries = 0;
+        for (var page = 0; page < _options.MaxReferrerPages && budget > 0 && entries < _options.MaxReferrerEntries; page++)
         {
             using var response = await _transport.SendAsync(repo.Registry, repo.Repository, "pull", u => new HttpRequestMessage(HttpMethod.Get, u), url, cancel).ConfigureAwait(false);
             if (response.StatusCode == HttpStatusCode.NotFound && page == 0)
                 return await FallbackReferrersAsync(repo, subject, artifactType, cancel).ConfigureAwait(false);
             await EnsureAsync(response, repo.Registry, repo.Repository, $"GET referrers of {subject}", cancel).ConfigureAwait(false);
-            var index = new Manifest(await ReadCappedAsync(response, _options.MaxManifestBytes, "referrers", cancel).ConfigureAwait(false), MediaTypes.OciIndex, subject);
-            found.AddRange(index.Entries($"{repo.Registry}/{repo.Repository} referrers of {subject}").Where(d => artifactType is null || d.ArtifactType == artifactType));
+            var cap = Math.Min(_options.MaxManifestBytes, budget);
+            byte[] bytes;
+            try
+            {
+                bytes = await ReadCappedAsync(response, cap, "referrers", cancel).ConfigureAwait(false);
+            }
+            catch (OciException) when (page > 0 && cap < _options.MaxManifestBytes)
+            {
+                // A page past what the listing may still read: the budget is spent, not the registry wrong.
+                break;
+            }
+            budget -= bytes.Length;
+            foreach (var entry in new Manifest(bytes, MediaTypes.OciIndex, subject).Entries($"{repo.Registry}/{repo.Repository} referrers of {subject}"))
+            {
+                if (++entries > _options.MaxReferrerEntries)
+                    break;
+                if (artifactType is null || entry.ArtifactType == artifactType)
+                    kept.Offer(entry);
+            }
             if (NextLink(response) is not { } next)
                 break;
             url = new Uri(url, next);
         }
-        return found;
+        return kept.Newest();
     }
 
     /// <summary>
@@ -243,7 +277,13 @@ public sealed class RegistryClient(RegistryOptions? options = null, HttpMessageH
     private async Task<IReadOnlyList<Descriptor>> FallbackReferrersAsync(ImageReference repo, Digest subject, string? artifactType, CancellationToken cancel)
     {
         var index = await TryGetManifestAsync(repo with { Tag = subject.ReferrersTag, Digest = null }, cancel).ConfigureAwait(false);
-        return index is null ? [] : index.Entries($"{repo.Registry}/{repo.Repository}:{subject.ReferrersTag}").Where(d => artifactType is null || d.ArtifactType == artifactType).ToList();
+        var kept = new NewestReferrers(_options.MaxReferrersKept, _options.MaxReferrerTypes);
+        foreach (var entry in index?.Entries($"{repo.Registry}/{repo.Repository}:{subject.ReferrersTag}").Take((int)Math.Min(int.MaxValue, _options.MaxReferrerEntries)) ?? [])
+        {
+            if (artifactType is null || entry.ArtifactType == artifactType)
+                kept.Offer(entry);
+        }
+        return kept.Newest();
     }
 
     private static string? NextLink(HttpResponseMessage response)

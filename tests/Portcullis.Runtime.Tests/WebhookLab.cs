@@ -18,7 +18,7 @@ namespace Portcullis.Runtime.Tests;
 public sealed class WebhookLab : IAsyncLifetime
 {
     public const string SeccompProfile = """{"defaultAction":"SCMP_ACT_ERRNO","architectures":["SCMP_ARCH_X86_64"],"syscalls":[{"names":["exit_group","read","write"],"action":"SCMP_ACT_ALLOW"}]}""";
-    public const string AppArmorProfile = "profile checkout flags=(attach_disconnected) {\n  file,\n}\n";
+    public const string AppArmorProfile = "profile checkout flags=(attach_disconnected) {\n  /** rw,\n}\n";
 
     private LocalRegistry? _registry;
     private WebApplication? _app;

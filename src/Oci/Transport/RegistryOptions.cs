@@ -15,6 +15,20 @@ public sealed record RegistryOptions
     /// <summary>Largest manifest or index accepted (the distribution spec suggests 4 MiB).</summary>
     public long MaxManifestBytes { get; init; } = 4 * 1024 * 1024;
 
+    /// <summary>
+    /// What one referrers listing may cost, across all its Link pages: bytes read, pages, entries looked at, and
+    /// entries kept (the newest per artifact type, of at most <see cref="MaxReferrerTypes"/> types). Past a limit the
+    /// listing ends with what it kept: whoever can push referrers can push a newer profile anyway, not a bigger bill.
+    /// </summary>
+    public long MaxReferrerBytes { get; init; } = 8 * 1024 * 1024;
+    public int MaxReferrerPages { get; init; } = 16;
+    public long MaxReferrerEntries { get; init; } = 20_000;
+    public int MaxReferrersKept { get; init; } = 16;
+    public int MaxReferrerTypes { get; init; } = 8;
+
+    /// <summary>Referrer listings running at once, shared by every client made from these options (and their copies).</summary>
+    public SemaphoreSlim ReferrerListings { get; init; } = new(4);
+
     public bool IsInsecure(string registry)
     {
         var host = registry.StartsWith('[') ? registry[..(registry.IndexOf(']', StringComparison.Ordinal) + 1)] : registry.Split(':')[0];

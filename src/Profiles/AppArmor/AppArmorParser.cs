@@ -12,14 +12,16 @@ public sealed class AppArmorParser
 {
     private readonly string _text;
     private readonly string _file;
+    private readonly bool _untrusted;
     private readonly List<int> _lineStarts = [0];
     private List<AppArmorToken> _tokens = [];
     private int _pos;
 
-    private AppArmorParser(string text, string file)
+    private AppArmorParser(string text, string file, bool untrusted)
     {
         _text = text;
         _file = file;
+        _untrusted = untrusted;
         for (var i = 0; i < text.Length; i++)
         {
             if (text[i] == '\n')
@@ -27,9 +29,12 @@ public sealed class AppArmorParser
         }
     }
 
-    public static IReadOnlyList<AppArmorProfile> Parse(string text, string file)
+    public static IReadOnlyList<AppArmorProfile> Parse(string text, string file) => Parse(text, file, untrusted: false);
+
+    /// <param name="untrusted">Refuse, at their line, preamble entries <see cref="UntrustedAppArmor"/> does not allow (they keep no origin in the model).</param>
+    internal static IReadOnlyList<AppArmorProfile> Parse(string text, string file, bool untrusted)
     {
-        var parser = new AppArmorParser(text, file);
+        var parser = new AppArmorParser(text, file, untrusted);
         parser._tokens = new AppArmorLexer(text, parser.OriginAt).Tokenize();
         return parser.ParseFile();
     }
@@ -52,15 +57,22 @@ public sealed class AppArmorParser
             var start = Peek();
             if (start.Kind == AppArmorTokenKind.Include)
             {
-                preamble.Add(ReadInclude().Render());
+                var include = ReadInclude();
+                if (_untrusted)
+                    UntrustedAppArmor.CheckPreambleInclude(include);
+                preamble.Add(include.Render());
             }
             else if (start is { Kind: AppArmorTokenKind.Word, Text: "abi" })
             {
                 var tokens = ReadUntilComma();
                 abi = tokens.Count == 2 ? tokens[1].Text.Trim('<', '>', '"') : throw Error(start, "expected 'abi <abi/N.N>,'");
+                if (_untrusted && !UntrustedAppArmor.IsAbi(tokens[1].Kind == AppArmorTokenKind.Word ? tokens[1].Text : ""))
+                    throw ProfileException.At(DiagnosticId.AppArmorIncludeNotAllowed, $"'abi {tokens[1].Text}' is not allowed in an image's profile: only abi <abi/N.N>", OriginAt(start.Offset));
             }
             else if (start.Kind == AppArmorTokenKind.Word && start.Text.StartsWith("@{", StringComparison.Ordinal))
             {
+                if (_untrusted)
+                    throw ProfileException.At(DiagnosticId.AppArmorVariableNotAllowed, $"'{ReadRestOfLine(start)}': an image's profile may not define variables; they come only from the node's <tunables/...>", OriginAt(start.Offset));
                 preamble.Add(ReadRestOfLine(start));
             }
             else

@@ -27,6 +27,8 @@ public static class AppArmorValidator
 
     public static bool IsSocketType(string word) => SocketTypes.Contains(word);
 
+    public static bool IsFamily(string word) => Families.Contains(word);
+
     public static IReadOnlyList<Diagnostic> Validate(AppArmorProfile profile)
     {
         var found = new List<Diagnostic>();

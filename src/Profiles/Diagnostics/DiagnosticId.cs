@@ -28,6 +28,7 @@ public enum DiagnosticId
     DocumentTooComplex = 1019,
     InvalidEncoding = 1020,
     FileUnreadable = 1021,
+    FieldNotInRuntimeSpec = 1022,
 
     UnknownSyscall = 2001,
     SyscallNotOnArchitecture = 2002,
@@ -53,6 +54,13 @@ public enum DiagnosticId
     AppArmorUnknownNetworkFamily = 3004,
     AppArmorInvalidName = 3005,
     AppArmorParserRejected = 3006,
+    AppArmorAttachment = 3007,
+    AppArmorFlagNotAllowed = 3008,
+    AppArmorIncludeNotAllowed = 3009,
+    AppArmorRuleNotAllowed = 3010,
+    AppArmorExecLeavesProfile = 3011,
+    AppArmorVariableNotAllowed = 3012,
+    AppArmorForbiddenByPolicy = 3013,
 
     LossyConversion = 4001,
     DefaultActionsDiffer = 4002,

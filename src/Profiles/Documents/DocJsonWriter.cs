@@ -7,12 +7,12 @@ namespace Portcullis.Profiles.Documents;
 /// <summary>Writes a <see cref="DocNode"/> tree as JSON: two-space indent, LF line ends, a final newline.</summary>
 public static class DocJsonWriter
 {
-    public static byte[] Write(DocNode node)
+    public static byte[] Write(DocNode node, bool indented = true)
     {
         using var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions
         {
-            Indented = true,
+            Indented = indented,
             IndentSize = 2,
             NewLine = "\n",
             Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
@@ -21,7 +21,8 @@ public static class DocJsonWriter
         {
             WriteNode(writer, node);
         }
-        buffer.WriteByte((byte)'\n');
+        if (indented)
+            buffer.WriteByte((byte)'\n');
         return buffer.ToArray();
     }
 

@@ -38,11 +38,17 @@ public static class InputReader
         }
 
         var start = bytes.AsSpan().StartsWith(Encoding.UTF8.Preamble) ? 3 : 0;
-        var body = start == 0 ? bytes : bytes[start..];
+        return new InputText(start == 0 ? bytes : bytes[start..], Decode(bytes, name), name);
+    }
+
+    /// <summary>The bytes as text: strict UTF-8 (a BOM dropped), not empty.</summary>
+    public static string Decode(byte[] bytes, string name)
+    {
+        var start = bytes.AsSpan().StartsWith(Encoding.UTF8.Preamble) ? 3 : 0;
         string text;
         try
         {
-            text = StrictUtf8.GetString(body);
+            text = StrictUtf8.GetString(bytes, start, bytes.Length - start);
         }
         catch (DecoderFallbackException e)
         {
@@ -50,7 +56,7 @@ public static class InputReader
         }
         if (string.IsNullOrWhiteSpace(text))
             throw ProfileException.At(DiagnosticId.FileEmpty, "the file is empty", new Origin(name, 0, 0));
-        return new InputText(body, text, name);
+        return text;
     }
 
     private static byte[] ReadCapped(Stream stream, string name)

@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using System.Text;
 using k8s.Models;
 using Portcullis.Profiles.AppArmor;
 using Portcullis.Profiles.Diagnostics;
@@ -14,11 +13,15 @@ namespace Portcullis.Runtime.Controller;
 /// The cluster's rules for profiles that come from images, from the ConfigMap `portcullis-policy`:
 /// `forbiddenSyscalls` (names no profile may allow), `allowedRegistries` (hosts profiles may come from;
 /// empty: any), `requireSignatures` ("true": a profile needs a signature by one of `signatureKeys`, PEM
-/// public keys). A profile that breaks them is not installed, and its pods stay gated.
+/// public keys; seccomp is read by <see cref="UntrustedSeccomp"/> and stored canonical), `forbiddenCapabilities` and `forbiddenNetwork` (what no AppArmor profile may allow, see
+/// <see cref="AppArmorConstraints"/>). A profile that breaks them is not installed, and its pods stay gated.
+/// AppArmor content is judged and rendered by <see cref="UntrustedAppArmor"/>: nodes get the model, not the text.
 /// </summary>
 public sealed class ClusterPolicy
 {
     public static ClusterPolicy Open { get; } = new([], [], false, []);
+
+    public AppArmorConstraints AppArmor { get; init; } = AppArmorConstraints.None;
 
     public ClusterPolicy(IReadOnlyCollection<string> forbiddenSyscalls, IReadOnlyCollection<string> allowedRegistries, bool requireSignatures, IReadOnlyList<ECDsa> keys)
     {
@@ -50,7 +53,10 @@ public sealed class ClusterPolicy
             }
         }
         return new ClusterPolicy(List(data, "forbiddenSyscalls"), List(data, "allowedRegistries").Select(RegistryHost.Normalize).ToHashSet(StringComparer.Ordinal),
-            data.TryGetValue("requireSignatures", out var sig) && sig.Trim().Equals("true", StringComparison.OrdinalIgnoreCase), keys);
+            data.TryGetValue("requireSignatures", out var sig) && sig.Trim().Equals("true", StringComparison.OrdinalIgnoreCase), keys)
+        {
+            AppArmor = new AppArmorConstraints(List(data, "forbiddenCapabilities").ToHashSet(StringComparer.Ordinal), List(data, "forbiddenNetwork").ToHashSet(StringComparer.Ordinal)),
+        };
     }
 
     /// <summary>Why the registry may not supply profiles, or null.</summary>
@@ -61,38 +67,50 @@ public sealed class ClusterPolicy
     /// <summary>Why the content may not be installed (not a valid profile, or allows what the policy forbids), or null.</summary>
     public string? CheckContent(ProfileType type, string name, byte[] content)
     {
-        var diagnostics = new DiagnosticBag();
-        IReadOnlyList<ProfileDocument> documents;
+        if (type == ProfileType.AppArmor)
+            return CheckAppArmor(name, content);
+        SeccompProfile profile;
         try
         {
-            documents = ProfileLoader.Load(new InputText(content, Encoding.UTF8.GetString(content), name), diagnostics);
+            profile = UntrustedSeccomp.Read(content, name);
         }
         catch (ProfileException e)
         {
-            return "not a valid profile: " + e.Diagnostic.Message;
+            return e.Diagnostic.ToString();
         }
-        if (type == ProfileType.AppArmor)
-            return documents is [AppArmorDocument] ? null : "not one AppArmor profile";
-        if (documents is not [SeccompDocument { Profile: var profile }])
-            return "not one seccomp profile";
-        if (SeccompValidator.Validate(profile).FirstOrDefault(d => d.Severity == Severity.Error) is { } error)
-            return "not a valid seccomp profile: " + error.Message;
         if (ForbiddenSyscalls.Count == 0)
             return null;
         static bool Allows(SeccompAction a) => a is SeccompAction.Allow or SeccompAction.Log or SeccompAction.Notify or SeccompAction.Trace;
+        // A conditional rule (arguments, Docker's filters) denies only sometimes: it never counts as a deny.
         var allowed = Allows(profile.DefaultAction)
-            ? ForbiddenSyscalls.Where(f => !profile.Syscalls.Any(r => !Allows(r.Action) && r.Args.Count == 0 && r.Names.Contains(f)))
+            ? ForbiddenSyscalls.Where(f => !profile.Syscalls.Any(r => !Allows(r.Action) && r.Args.Count == 0 && !r.HasDockerFilters && r.Names.Contains(f)))
             : ForbiddenSyscalls.Where(f => profile.Syscalls.Any(r => Allows(r.Action) && r.Names.Contains(f)));
         var broken = allowed.Order(StringComparer.Ordinal).ToList();
         return broken.Count == 0 ? null : $"allows {string.Join(", ", broken)}, which the cluster policy forbids";
     }
 
-    /// <summary>The AppArmor policy renamed to the name pods are bound to, so two images' profiles never share a kernel name.</summary>
-    public static string RenameAppArmor(byte[] content, string localhostName)
+    /// <summary>
+    /// The seccomp profile as nodes write it: the canonical serialization of the one reading <see cref="CheckContent"/>
+    /// judged (<see cref="UntrustedSeccomp"/>), never the bytes the image carried. Throws a ProfileException on content it refuses.
+    /// </summary>
+    public static string StoredSeccomp(byte[] content, string name) => UntrustedSeccomp.Canonical(UntrustedSeccomp.Read(content, name));
+
+    private string? CheckAppArmor(string name, byte[] content)
     {
-        var profiles = AppArmorParser.Parse(Encoding.UTF8.GetString(content), localhostName);
-        if (profiles.Count != 1)
-            throw new ProfileException($"the AppArmor artifact holds {profiles.Count} profiles; one is expected");
-        return AppArmorRenderer.Render(profiles[0] with { Name = localhostName });
+        try
+        {
+            return AppArmor.Check(UntrustedAppArmor.Read(InputReader.Decode(content, name), name))?.ToString();
+        }
+        catch (ProfileException e)
+        {
+            return e.Diagnostic.ToString();
+        }
     }
+
+    /// <summary>
+    /// The AppArmor policy as the node loads it: rendered from the model (<see cref="UntrustedAppArmor"/>) under the
+    /// name pods are bound to, so two images' profiles never share a kernel name. Throws a ProfileException on content <see cref="CheckContent"/> refuses.
+    /// </summary>
+    public static string RenameAppArmor(byte[] content, string localhostName) =>
+        UntrustedAppArmor.Render(UntrustedAppArmor.Read(InputReader.Decode(content, localhostName), localhostName), localhostName);
 }

@@ -51,7 +51,7 @@ public sealed class ProfileFetcher(RegistryClientPool clients, Hosting.RuntimeOp
         {
             content = bound.Type == ProfileType.AppArmor
                 ? ClusterPolicy.RenameAppArmor(pulled.Content, ProfileNames.AppArmorLocalhost(bound.ResourceName))
-                : Encoding.UTF8.GetString(pulled.Content);
+                : ClusterPolicy.StoredSeccomp(pulled.Content, bound.ResourceName);
         }
         catch (ProfileException e)
         {

@@ -1,54 +1,46 @@
-using System.ComponentModel;
-using System.Diagnostics;
+using Portcullis.Profiles.AppArmor;
+using Portcullis.Profiles.Diagnostics;
 
 namespace Portcullis.Runtime.NodeAgent;
 
 /// <summary>
-/// The real loader: `apparmor_parser -r` / `-R`, where /sys/module/apparmor says AppArmor is on and the
-/// command exists. The command is configurable because the parser is the node's, not the agent image's:
-/// deploy/overlays/apparmor runs it in the host's mount namespace (`nsenter -t 1 -m -- apparmor_parser`).
+/// The real loader: <see cref="AppArmorParserProcess"/> (`apparmor_parser -r` / `-R`, with its time limit and output
+/// cap), where /sys/module/apparmor says AppArmor is on and the command exists. The command is configurable because
+/// the parser is the node's, not the agent image's: deploy/overlays/apparmor runs it in the host's mount namespace
+/// (`nsenter -t 1 -m -- apparmor_parser`). A file is loaded only if it is what the controller renders
+/// (<see cref="UntrustedAppArmor"/>): whoever else can write the resource does not get text past the model either.
 /// </summary>
 public sealed class AppArmorParserLoader : IAppArmorLoader
 {
     private readonly IReadOnlyList<string> _command;
+    private readonly AppArmorParserProcess _parser;
 
-    public AppArmorParserLoader(IReadOnlyList<string> command, string enabledFile = "/sys/module/apparmor/parameters/enabled")
+    public AppArmorParserLoader(IReadOnlyList<string> command, string enabledFile = "/sys/module/apparmor/parameters/enabled", TimeProvider? time = null)
     {
         _command = command.Count > 0 ? command : ["apparmor_parser"];
+        _parser = new AppArmorParserProcess(_command, time: time);
         Enabled = File.Exists(enabledFile) && File.ReadAllText(enabledFile).Trim() == "Y" && OnPath(_command[0]);
     }
 
     public bool Enabled { get; }
 
-    public Task LoadAsync(string path, CancellationToken cancel) => RunAsync("-r", path, cancel);
-
-    public Task UnloadAsync(string path, CancellationToken cancel) => RunAsync("-R", path, cancel);
-
-    private async Task RunAsync(string action, string path, CancellationToken cancel)
+    public async Task LoadAsync(string path, CancellationToken cancel)
     {
-        var start = new ProcessStartInfo(_command[0]) { RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var arg in _command.Skip(1))
-            start.ArgumentList.Add(arg);
-        start.ArgumentList.Add(action);
-        start.ArgumentList.Add(path);
-        Process process;
+        var text = await File.ReadAllTextAsync(path, cancel).ConfigureAwait(false);
         try
         {
-            process = Process.Start(start) ?? throw new InvalidOperationException($"cannot start {_command[0]}");
+            var profile = UntrustedAppArmor.Read(text, Path.GetFileName(path));
+            if (UntrustedAppArmor.Render(profile, profile.Name) != text)
+                throw new InvalidOperationException($"{Path.GetFileName(path)} is not AppArmor policy as the controller renders it; not loaded");
         }
-        catch (Win32Exception e)
+        catch (ProfileException e)
         {
-            throw new InvalidOperationException($"cannot start {_command[0]}: {e.Message}", e);
+            throw new InvalidOperationException($"{Path.GetFileName(path)} not loaded: {e.Diagnostic}", e);
         }
-        using (process)
-        {
-            var stderr = process.StandardError.ReadToEndAsync(cancel);
-            await process.StandardOutput.ReadToEndAsync(cancel).ConfigureAwait(false);
-            await process.WaitForExitAsync(cancel).ConfigureAwait(false);
-            if (process.ExitCode != 0)
-                throw new InvalidOperationException($"{string.Join(' ', _command)} {action} {Path.GetFileName(path)}: {(await stderr.ConfigureAwait(false)).Trim()}");
-        }
+        await _parser.LoadAsync(path, cancel).ConfigureAwait(false);
     }
+
+    public Task UnloadAsync(string path, CancellationToken cancel) => _parser.UnloadAsync(path, cancel);
 
     private static bool OnPath(string command) =>
         command.Contains('/', StringComparison.Ordinal) ? File.Exists(command)
