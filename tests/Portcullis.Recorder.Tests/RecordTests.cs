@@ -87,14 +87,29 @@ public sealed class RecordTests
     public async Task Cancelling_forwards_sigterm_and_returns_what_was_recorded(BackendChoice backend)
     {
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        var recording = Recorder.RecordAsync(Request(backend, "/bin/sleep", "30"), cancel.Token);
-        await Task.Delay(1500, TestContext.Current.CancellationToken);
-        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var pidFile = Path.Combine(Path.GetTempPath(), $"portcullis-sleep-{Guid.NewGuid():N}");
+        var recording = Recorder.RecordAsync(Request(backend, "/bin/sh", "-c", $"echo $$ > {pidFile}; exec /bin/sleep 30"), cancel.Token);
+        // Cancel once sleep is inside clock_nanosleep (230 on x86_64, as /proc/PID/syscall shows), not after a fixed wait.
+        while (!IsIn(pidFile, "230"))
+            await Task.Delay(50, TestContext.Current.CancellationToken);
         await cancel.CancelAsync();
         var r = await recording;
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10));
+        File.Delete(pidFile);
         Assert.Equal(128 + 15, r.ExitCode);
         Assert.Contains("clock_nanosleep", Names(r));
+    }
+
+    private static bool IsIn(string pidFile, string syscall)
+    {
+        try
+        {
+            var pid = File.ReadAllText(pidFile).Trim();
+            return pid.Length > 0 && File.ReadAllText($"/proc/{pid}/syscall").Split(' ')[0] == syscall;
+        }
+        catch (IOException)
+        {
+            return false;
+        }
     }
 
     [Theory]
