@@ -81,7 +81,7 @@ public sealed class DeployTests
         var objects = Render(overlay);
         var ns = Str(Single(objects, "Namespace")["metadata"]!["name"])!;
         var hook = Assert.Single(Single(objects, "MutatingWebhookConfiguration", new RuntimeOptions().WebhookConfiguration)["webhooks"]!.AsArray())!;
-        Assert.Equal("None", Str(hook["sideEffects"]));
+        Assert.Equal("NoneOnDryRun", Str(hook["sideEffects"])); // it writes Events, never on a dry run
         Assert.Equal(overlay == "overlays/fail-closed" ? "Fail" : "Ignore", Str(hook["failurePolicy"]));
         Assert.InRange(hook["timeoutSeconds"]!.GetValue<long>(), new RuntimeOptions().AdmissionBudget.TotalSeconds + 2, 30);
         var rule = Assert.Single(hook["rules"]!.AsArray())!;
