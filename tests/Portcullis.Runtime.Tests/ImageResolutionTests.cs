@@ -62,9 +62,9 @@ public sealed class ImageResolutionTests(WebhookLab lab) : IClassFixture<Webhook
     [Fact]
     public void Pull_secrets_in_both_formats_give_credentials_for_the_registry_they_name_and_no_other()
     {
-        var json = new k8s.Models.V1Secret { Data = new Dictionary<string, byte[]> { [".dockerconfigjson"] = "{\"auths\":{\"https://index.docker.io/v1/\":{\"username\":\"u\",\"password\":\"p\"}}}"u8.ToArray() } };
-        var legacy = new k8s.Models.V1Secret { Data = new Dictionary<string, byte[]> { [".dockercfg"] = "{\"r.example:5000\":{\"auth\":\"YTpi\"}}"u8.ToArray() } };
-        var broken = new k8s.Models.V1Secret { Data = new Dictionary<string, byte[]> { [".dockerconfigjson"] = "{not json"u8.ToArray() } };
+        var json = new k8s.Models.V1Secret { Type = "kubernetes.io/dockerconfigjson", Data = new Dictionary<string, byte[]> { [".dockerconfigjson"] = "{\"auths\":{\"https://index.docker.io/v1/\":{\"username\":\"u\",\"password\":\"p\"}}}"u8.ToArray() } };
+        var legacy = new k8s.Models.V1Secret { Type = "kubernetes.io/dockercfg", Data = new Dictionary<string, byte[]> { [".dockercfg"] = "{\"r.example:5000\":{\"auth\":\"YTpi\"}}"u8.ToArray() } };
+        var broken = new k8s.Models.V1Secret { Type = "kubernetes.io/dockerconfigjson", Data = new Dictionary<string, byte[]> { [".dockerconfigjson"] = "{not json"u8.ToArray() } };
         var credentials = PullSecretReader.Read([broken, json, legacy]);
         Assert.Equal("u", credentials.For("docker.io")!.Username);
         Assert.Equal(("a", "b"), (credentials.For("r.example:5000")!.Username, credentials.For("r.example:5000")!.Password));

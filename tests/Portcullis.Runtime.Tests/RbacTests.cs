@@ -36,16 +36,82 @@ public sealed class RbacTests(WebhookLab webhook) : IClassFixture<WebhookLab>
                 Check(objects, "portcullis-agent", ns, agent, overlay);
 
             // least privilege: the agent never sees pods or secrets, the manager never deletes pods or touches other webhooks
-            Assert.False(Rbac.Allows(objects, "portcullis-agent", ns, "list", "", "pods", null, null), overlay);
-            Assert.False(Rbac.Allows(objects, "portcullis-agent", ns, "get", "", "secrets", "shop", "regcred"), overlay);
-            Assert.False(Rbac.Allows(objects, "portcullis-manager", ns, "delete", "", "pods", "shop", "x"), overlay);
-            Assert.False(Rbac.Allows(objects, "portcullis-manager", ns, "patch", "admissionregistration.k8s.io", "mutatingwebhookconfigurations", null, "someone-elses"), overlay);
-            Assert.False(Rbac.Allows(objects, "portcullis-manager", ns, "list", "", "secrets", null, null), overlay);
+            var granted = new (string Account, string Verb, string Group, string Resource, string? Ns, string? Name)[]
+            {
+                ("portcullis-agent", "list", "", "pods", null, null),
+                ("portcullis-agent", "get", "", "secrets", "shop", "regcred"),
+                ("portcullis-agent", "create", "", "nodes", null, null),
+                ("portcullis-agent", "delete", "", "nodes", null, "node-b"),
+                ("portcullis-agent", "update", "", "nodes", null, "node-b"),
+                ("portcullis-agent", "patch", "", "nodes/status", null, "node-b"),
+                ("portcullis-agent", "update", "portcullis.dev", "seccompprofiles", null, "sha256-aa"),
+                ("portcullis-agent", "create", "", "events", "shop", null),
+                ("portcullis-manager", "delete", "", "pods", "shop", "x"),
+                ("portcullis-manager", "create", "", "pods", "shop", null),
+                ("portcullis-manager", "update", "", "pods", "shop", "x"),
+                ("portcullis-manager", "create", "", "pods/eviction", "shop", "x"),
+                ("portcullis-manager", "patch", "", "pods/status", "shop", "x"),
+                ("portcullis-manager", "patch", "", "nodes", null, "node-a"),
+                ("portcullis-manager", "patch", "admissionregistration.k8s.io", "mutatingwebhookconfigurations", null, "someone-elses"),
+                ("portcullis-manager", "delete", "admissionregistration.k8s.io", "mutatingwebhookconfigurations", null, "portcullis"),
+                ("portcullis-manager", "patch", "admissionregistration.k8s.io", "validatingwebhookconfigurations", null, "portcullis"),
+                ("portcullis-manager", "list", "", "secrets", null, null),
+                ("portcullis-manager", "watch", "", "secrets", "shop", null),
+                ("portcullis-manager", "update", "", "secrets", "shop", "regcred"),
+                ("portcullis-manager", "get", "", "configmaps", "shop", "app-config"),
+                ("portcullis-manager", "create", "rbac.authorization.k8s.io", "rolebindings", "shop", null),
+                ("portcullis-manager", "update", "portcullis.dev", "profilenodestatuses", null, "seccomp.sha256-aa.node-a"),
+            }.Where(r => Rbac.Allows(objects, r.Account, ns, r.Verb, r.Group, r.Resource, r.Ns, r.Name)).ToList();
+            Assert.True(granted.Count == 0, $"{overlay}: granted {string.Join("; ", granted)}");
+            if (overlay == "overlays/namespaced-pull-secrets")
+                Assert.False(Rbac.Allows(objects, "portcullis-manager", ns, "get", "", "secrets", "kube-system", "x"), "pull secrets outside the namespaces that bind");
+            // and no role holds a right that no call of its code uses
+            EveryRightHasACall(objects, "portcullis-manager", ns, manager, overlay, LeaderElection);
+            if (objects.Any(o => Str(o["kind"]) == "DaemonSet"))
+                EveryRightHasACall(objects, "portcullis-agent", ns, agent, overlay, []);
             // leader election goes through the client's LeaseLock, not the seam: its calls are listed here
             foreach (var verb in new[] { "get", "update" })
                 Assert.True(Rbac.Allows(objects, "portcullis-manager", ns, verb, "coordination.k8s.io", "leases", ns, new RuntimeOptions().LeaseName), $"{overlay}: {verb} lease");
             Assert.True(Rbac.Allows(objects, "portcullis-manager", ns, "create", "coordination.k8s.io", "leases", ns, null), overlay);
         }
+    }
+
+    [Fact]
+    public void A_Secret_that_is_not_a_pull_secret_gives_no_credentials_even_when_a_pod_names_it()
+    {
+        // RBAC lets the manager get any Secret a pod names; a tenant naming a service-account token or an Opaque
+        // Secret shaped like a pull secret must not make it use (or forward) that Secret's data.
+        var config = "{\"auths\":{\"r.example\":{\"username\":\"u\",\"password\":\"p\"}}}"u8.ToArray();
+        V1Secret Secret(string type) => new() { Type = type, Data = new Dictionary<string, byte[]> { [".dockerconfigjson"] = config } };
+        Assert.Equal("u", Registry.PullSecretReader.Read([Secret("kubernetes.io/dockerconfigjson")]).For("r.example")!.Username);
+        Assert.Null(Registry.PullSecretReader.Read([Secret("Opaque")]).For("r.example"));
+        Assert.Null(Registry.PullSecretReader.Read([Secret("kubernetes.io/service-account-token")]).For("r.example"));
+    }
+
+    /// <summary>The calls the client library's LeaseLock makes itself, outside the seam the lab records.</summary>
+    private static readonly (string Verb, string Group, string Resource)[] LeaderElection =
+        [("get", "coordination.k8s.io", "leases"), ("update", "coordination.k8s.io", "leases"), ("create", "coordination.k8s.io", "leases")];
+
+    private static void EveryRightHasACall(IReadOnlyList<System.Text.Json.Nodes.JsonObject> objects, string account, string ns, IReadOnlyCollection<(string Verb, Type Type, string? Namespace, string? Name)> requests, string overlay, (string Verb, string Group, string Resource)[] outsideTheSeam)
+    {
+        var unused = new List<string>();
+        foreach (var (rule, _) in Rbac.Rules(objects, account, ns))
+        {
+            var names = rule["resourceNames"]?.AsArray().Select(Str).ToHashSet();
+            foreach (var group in rule["apiGroups"]!.AsArray().Select(g => Str(g)!))
+            foreach (var resource in rule["resources"]!.AsArray().Select(r => Str(r)!))
+            foreach (var verb in rule["verbs"]!.AsArray().Select(v => Str(v)!))
+            {
+                var used = outsideTheSeam.Contains((verb, group, resource)) || requests.Any(r =>
+                {
+                    var kind = ResourceKind.Of(r.Type);
+                    return kind.Group == group && kind.Plural == resource && (r.Verb == "replace" ? "update" : r.Verb) == verb && (names is null || names.Contains(r.Name));
+                });
+                if (!used)
+                    unused.Add($"{verb} {group}/{resource}{(names is null ? "" : " " + string.Join(",", names))}");
+            }
+        }
+        Assert.True(unused.Count == 0, $"{overlay}: {account} holds rights no code path uses: {string.Join("; ", unused)}");
     }
 
     private static void Check(IReadOnlyList<System.Text.Json.Nodes.JsonObject> objects, string account, string ns, IReadOnlyCollection<(string Verb, Type Type, string? Namespace, string? Name)> requests, string overlay)
@@ -71,10 +137,26 @@ public sealed class RbacTests(WebhookLab webhook) : IClassFixture<WebhookLab>
             Webhooks = [new V1MutatingWebhook { Name = "pods.portcullis.dev", ClientConfig = new Admissionregistrationv1WebhookClientConfig(), AdmissionReviewVersions = ["v1"], SideEffects = "None" }],
         }, Cancel);
 
+        // a hand-made profile bound by a ProfileBinding, to a pod that names its node
+        await webhook.Api.CreateAsync(AgentLab.Profile<SeccompProfileResource>("hand-made", WebhookLab.SeccompProfile), Cancel);
+        await webhook.Api.CreateAsync(AgentLab.Profile<AppArmorProfileResource>("hand-made", WebhookLab.AppArmorProfile), Cancel);
+        await webhook.Api.CreateAsync(new ProfileBindingResource
+        {
+            Metadata = new() { Name = "proxies", NamespaceProperty = "shop" },
+            Spec = new() { Image = "**/shop/proxy:*", SeccompProfile = "hand-made", AppArmorProfile = "hand-made", PodSelector = new() { MatchLabels = new Dictionary<string, string> { ["run"] = "nginx" } } },
+        }, Cancel);
         webhook.Api.Requests.Clear();
+        var hand = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Repo.Data("k8s/admissionreview-pod-create.json")))!;
+        hand["request"]!["namespace"] = "shop";
+        hand["request"]!["object"]!["metadata"]!["namespace"] = "shop";
+        hand["request"]!["object"]!["spec"]!["nodeName"] = "node-a";
+        hand["request"]!["object"]!["spec"]!["containers"]![0]!["image"] = $"{webhook.Registry}/shop/proxy:2.0";
+        await webhook.ReviewAsync(hand);
         var pod = await lab.AdmitAsync();
         var unreachable = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Repo.Data("k8s/admissionreview-pod-create.json")))!;
         unreachable["request"]!["object"]!["spec"]!["containers"]![0]!["image"] = "127.0.0.1:1/library/nginx:latest";
+        unreachable["request"]!["namespace"] = "shop"; // the namespace overlays/namespaced-pull-secrets binds
+        unreachable["request"]!["object"]!["metadata"]!["namespace"] = "shop";
         await webhook.ReviewAsync(unreachable);
         await Task.Delay(300, Cancel);
         requests.AddRange(webhook.Api.Requests);
@@ -91,7 +173,13 @@ public sealed class RbacTests(WebhookLab webhook) : IClassFixture<WebhookLab>
         }
         await service.StopAsync(Cancel);
         Assert.False(ControllerLab.IsGated(await lab.PodAsync(pod)));
-        requests.AddRange(lab.Api.Requests.Where(r => r.Type != typeof(V1DaemonSet)).Where(r => !(r.Type == typeof(ProfileNodeStatusResource) && r.Verb is "create" or "replace")).Where(r => !(r.Type == typeof(V1Node) && r.Verb == "patch")));
+        // the pod goes, and after a while so do its profiles; a year on, the certificate is renewed
+        await lab.Api.DeleteAsync<V1Pod>("shop", pod.Metadata.Name, Cancel);
+        lab.Time.Now += lab.Options.GarbageCollectAfter + TimeSpan.FromDays(1);
+        Assert.True((await lab.ReconcileAsync()).ProfilesDeleted > 0);
+        lab.Time.Now += TimeSpan.FromDays(400);
+        Assert.True(await new WebhookCertificates(lab.Api, lab.Options, lab.Time).EnsureAsync(Cancel));
+        requests.AddRange(lab.Api.Requests.Where(r => r.Type != typeof(V1DaemonSet)).Where(r => !(r.Type == typeof(V1Pod) && r.Verb == "delete")).Where(r => !(r.Type == typeof(ProfileNodeStatusResource) && r.Verb is "create" or "replace")).Where(r => !(r.Type == typeof(V1Node) && r.Verb == "patch")));
         return requests;
     }
 
@@ -106,10 +194,14 @@ public sealed class RbacTests(WebhookLab webhook) : IClassFixture<WebhookLab>
         await service.StartAsync(Cancel);
         for (var i = 0; i < 100 && !readiness.IsReady; i++)
             await Task.Delay(50, Cancel);
+        var profile = (await lab.Api.GetAsync<SeccompProfileResource>(null, "sha256-aa", Cancel))!;
+        profile.Spec = AgentLab.Profile<SeccompProfileResource>("sha256-aa", WebhookLab.SeccompProfile.Replace("SCMP_ACT_ERRNO", "SCMP_ACT_KILL_PROCESS", StringComparison.Ordinal)).Spec;
+        await lab.Api.ReplaceAsync(profile, Cancel);
+        await lab.SyncAsync(); // the status follows the new content
         await lab.Api.DeleteAsync<SeccompProfileResource>(null, "sha256-aa", Cancel);
         await lab.SyncAsync();
         await service.StopAsync(Cancel); // no DaemonSet: this is an uninstall
         Assert.Empty(lab.Seccomp.Names());
-        return lab.Api.Requests.Where(r => !(r.Type == typeof(SeccompProfileResource) && r.Verb == "delete")).ToList();
+        return lab.Api.Requests.Where(r => !(r.Type == typeof(SeccompProfileResource) && r.Verb is "delete" or "get" or "replace")).ToList();
     }
 }

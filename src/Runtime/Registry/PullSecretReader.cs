@@ -11,7 +11,8 @@ public static class PullSecretReader
     public static PullCredentials Read(IEnumerable<V1Secret> secrets)
     {
         var found = new Dictionary<string, RegistryCredentials>(StringComparer.Ordinal);
-        foreach (var secret in secrets)
+        // The manager may read any Secret it is named (RBAC cannot filter by type): it uses only pull secrets.
+        foreach (var secret in secrets.Where(s => s.Type is "kubernetes.io/dockerconfigjson" or "kubernetes.io/dockercfg"))
         {
             JsonElement? auths = null;
             JsonDocument? document = null;
