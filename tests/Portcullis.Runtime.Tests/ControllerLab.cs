@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using k8s;
 using k8s.Models;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 using Portcullis.Oci.Transport;
 using Portcullis.Runtime.Controller;
 using Portcullis.Runtime.Hosting;
@@ -31,7 +32,7 @@ public sealed class ControllerLab : IDisposable
     }
 
     public InMemoryClusterApi Api { get; }
-    public ManualTime Time { get; } = new(DateTimeOffset.UtcNow);
+    public FakeTimeProvider Time { get; } = new(DateTimeOffset.UtcNow);
     public RuntimeOptions Options { get; }
     public ProfileReconciler Reconciler { get; }
 
