@@ -27,11 +27,18 @@ public sealed class ControllerLab : IDisposable
         Options = new RuntimeOptions { Namespace = "portcullis-system", GarbageCollectAfter = TimeSpan.FromDays(7) };
         var api = through ?? Api;
         Reconciler = new ProfileReconciler(api, new ProfileFetcher(_clients, Options), new PodCredentialsSource(api, Time), Options, Time, NullLogger<ProfileReconciler>.Instance);
+        Api.CreateAsync(Namespace("shop")).Wait();
         foreach (var secret in webhook.Api.ListAsync<V1Secret>("shop").Result)
             Api.CreateAsync(new V1Secret { Metadata = new V1ObjectMeta { Name = secret.Metadata.Name, NamespaceProperty = "shop" }, Type = secret.Type, Data = secret.Data }).Wait();
     }
 
     public InMemoryClusterApi Api { get; }
+
+    /// <summary>A namespace the webhook binds in, as deploy/ selects them.</summary>
+    public static V1Namespace Namespace(string name) => new()
+    {
+        Metadata = new V1ObjectMeta { Name = name, Labels = new Dictionary<string, string> { ["portcullis.dev/bind"] = "enabled" } },
+    };
     public FakeTimeProvider Time { get; } = new(DateTimeOffset.UtcNow);
     public RuntimeOptions Options { get; }
     public ProfileReconciler Reconciler { get; }

@@ -90,6 +90,15 @@ public sealed class WebhookLab : IAsyncLifetime
     /// <summary>Completes when every Event the webhook started writing is written.</summary>
     public Task EventsWrittenAsync() => _app!.Services.GetRequiredService<Portcullis.Runtime.Webhook.AdmissionHandler>().EventsWrittenAsync();
 
+    /// <summary>Pushes another image with a seccomp profile attached (what any tenant with a repository can do); its manifest and artifact digests.</summary>
+    public async Task<(Digest Image, Digest Artifact)> PushImageAsync(string repositoryAndTag, string seccomp)
+    {
+        var image = ScratchImage.Push(_registry!, repositoryAndTag);
+        using var client = new RegistryClient();
+        var pushed = await new ProfileArtifacts(client).PushAsync(ImageReference.Parse(image), ProfileKind.Seccomp, Encoding.UTF8.GetBytes(seccomp), new Dictionary<string, string>());
+        return (pushed[0].Subject.Digest, pushed[0].Artifact.Digest);
+    }
+
     /// <summary>POSTs the review to the webhook over HTTPS and returns its answer.</summary>
     public async Task<JsonObject> ReviewAsync(JsonNode review)
     {
