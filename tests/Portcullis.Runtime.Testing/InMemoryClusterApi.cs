@@ -23,6 +23,7 @@ public sealed class InMemoryClusterApi : IClusterApi
     private readonly object _gate = new();
     private readonly Dictionary<(Type, string, string), JsonObject> _objects = [];
     private readonly ConcurrentDictionary<Type, List<Channel<string>>> _watchers = new();
+    private readonly List<(Func<bool> Condition, TaskCompletionSource Done)> _waiters = [];
     private long _version;
 
     public (int Major, int Minor) Version { get; set; } = (1, 32);
@@ -35,6 +36,41 @@ public sealed class InMemoryClusterApi : IClusterApi
 
     /// <summary>Called before each operation with (verb, kind); an exception it returns is thrown, as a failing API server would.</summary>
     public Func<string, string, Exception?>? Fault { get; set; }
+
+    /// <summary>
+    /// Completes once <paramref name="condition"/> holds, checked now and after every change and every new
+    /// watch: what tests wait on instead of a timer.
+    /// </summary>
+    public Task WaitUntilAsync(Func<bool> condition, CancellationToken cancel)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_waiters)
+            _waiters.Add((condition, done));
+        Pulse();
+        return done.Task.WaitAsync(cancel);
+    }
+
+    /// <summary>How many watches of <typeparamref name="T"/> are open.</summary>
+    public int Watching<T>() => _watchers.TryGetValue(typeof(T), out var list) ? Locked(list, () => list.Count) : 0;
+
+    private static TResult Locked<TResult>(object gate, Func<TResult> read)
+    {
+        lock (gate)
+            return read();
+    }
+
+    private void Pulse()
+    {
+        // Conditions read the store (its lock); never evaluate them while holding the waiters' lock.
+        List<(Func<bool> Condition, TaskCompletionSource Done)> waiting;
+        lock (_waiters)
+            waiting = [.. _waiters];
+        var met = waiting.Where(w => w.Condition()).ToList();
+        lock (_waiters)
+            _waiters.RemoveAll(met.Contains);
+        foreach (var (_, done) in met)
+            done.TrySetResult();
+    }
 
     public int Count<T>() where T : class, IKubernetesObject<V1ObjectMeta>
     {
@@ -173,6 +209,7 @@ public sealed class InMemoryClusterApi : IClusterApi
         var list = _watchers.GetOrAdd(typeof(T), _ => []);
         lock (list)
             list.Add(channel);
+        Pulse();
         try
         {
             await foreach (var name in channel.Reader.ReadAllAsync(cancel).ConfigureAwait(false))
@@ -213,13 +250,15 @@ public sealed class InMemoryClusterApi : IClusterApi
 
     private void NotifyType(Type type, string name)
     {
-        if (!_watchers.TryGetValue(type, out var list))
-            return;
-        lock (list)
+        if (_watchers.TryGetValue(type, out var list))
         {
-            foreach (var channel in list)
-                channel.Writer.TryWrite(name);
+            lock (list)
+            {
+                foreach (var channel in list)
+                    channel.Writer.TryWrite(name);
+            }
         }
+        Pulse();
     }
 
     private void Enter(string verb, Type type, string? ns = null, string? name = null)

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using k8s;
 using k8s.Models;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 using Portcullis.Oci.Transport;
 using Portcullis.Runtime.Controller;
 using Portcullis.Runtime.Hosting;
@@ -26,12 +27,19 @@ public sealed class ControllerLab : IDisposable
         Options = new RuntimeOptions { Namespace = "portcullis-system", GarbageCollectAfter = TimeSpan.FromDays(7) };
         var api = through ?? Api;
         Reconciler = new ProfileReconciler(api, new ProfileFetcher(_clients, Options), new PodCredentialsSource(api, Time), Options, Time, NullLogger<ProfileReconciler>.Instance);
+        Api.CreateAsync(Namespace("shop")).Wait();
         foreach (var secret in webhook.Api.ListAsync<V1Secret>("shop").Result)
             Api.CreateAsync(new V1Secret { Metadata = new V1ObjectMeta { Name = secret.Metadata.Name, NamespaceProperty = "shop" }, Type = secret.Type, Data = secret.Data }).Wait();
     }
 
     public InMemoryClusterApi Api { get; }
-    public ManualTime Time { get; } = new(DateTimeOffset.UtcNow);
+
+    /// <summary>A namespace the webhook binds in, as deploy/ selects them.</summary>
+    public static V1Namespace Namespace(string name) => new()
+    {
+        Metadata = new V1ObjectMeta { Name = name, Labels = new Dictionary<string, string> { ["portcullis.dev/bind"] = "enabled" } },
+    };
+    public FakeTimeProvider Time { get; } = new(DateTimeOffset.UtcNow);
     public RuntimeOptions Options { get; }
     public ProfileReconciler Reconciler { get; }
 

@@ -106,7 +106,7 @@ public sealed class ControllerTests(WebhookLab webhook) : IClassFixture<WebhookL
         }
         await _lab.ReconcileAsync();
         Assert.Equal(ProfilePhase.Rejected, (await _lab.Api.GetAsync<SeccompProfileResource>(null, migrate, Cancel))!.Status!.Phase);
-        _lab.Time.Now += TimeSpan.FromMinutes(2);
+        _lab.Time.Advance(TimeSpan.FromMinutes(2));
         await _lab.ReconcileAsync();
         var signed = await _lab.Api.GetAsync<SeccompProfileResource>(null, migrate, Cancel);
         Assert.NotEqual(ProfilePhase.Rejected, signed!.Status!.Phase);
@@ -146,9 +146,9 @@ public sealed class ControllerTests(WebhookLab webhook) : IClassFixture<WebhookL
         await _lab.ReconcileAsync();
         Assert.Equal(3, _lab.Api.Count<SeccompProfileResource>());
 
-        _lab.Time.Now += TimeSpan.FromDays(6);
+        _lab.Time.Advance(TimeSpan.FromDays(6));
         Assert.Equal(0, (await _lab.ReconcileAsync()).ProfilesDeleted);
-        _lab.Time.Now += TimeSpan.FromDays(2);
+        _lab.Time.Advance(TimeSpan.FromDays(2));
         var pass = await _lab.ReconcileAsync();
         Assert.Equal(3, pass.ProfilesDeleted);
         Assert.Equal(["hand-made"], (await _lab.Api.ListAsync<SeccompProfileResource>(cancel: Cancel)).Select(p => p.Metadata.Name));
@@ -180,7 +180,7 @@ public sealed class ControllerTests(WebhookLab webhook) : IClassFixture<WebhookL
         Assert.True(served.Current!.HasPrivateKey);
         Assert.True(served.Current.MatchesHostname("portcullis-webhook.portcullis-system.svc"));
 
-        _lab.Time.Now += TimeSpan.FromDays(340);
+        _lab.Time.Advance(TimeSpan.FromDays(340));
         Assert.True(await certificates.EnsureAsync(Cancel));
         var renewed = (await _lab.Api.GetAsync<V1Secret>("portcullis-system", "portcullis-webhook-tls", Cancel))!;
         Assert.NotEqual(secret.Data["tls.crt"], renewed.Data["tls.crt"]);

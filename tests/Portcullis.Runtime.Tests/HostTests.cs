@@ -1,4 +1,6 @@
 using k8s.Models;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Portcullis.Runtime.Hosting;
 using Portcullis.Runtime.Resources;
 using Portcullis.Runtime.Status;
@@ -16,25 +18,20 @@ public sealed class HostTests
         using var lab = new AgentLab(appArmor: false);
         await lab.Api.CreateAsync(AgentLab.Profile<SeccompProfileResource>("sha256-aa", WebhookLab.SeccompProfile), Cancel);
         var options = lab.Options with { HttpPort = FreePort.Next(), HttpsPort = FreePort.Next() };
-        await using var app = RuntimeHost.Build(Role.Agent, options, lab.Api, [], lab.AppArmor);
+        await using var app = RuntimeHost.Build(Role.Agent, options, lab.Api, [], lab.AppArmor, time: new FakeTimeProvider(DateTimeOffset.UtcNow));
         await app.StartAsync(Cancel);
         using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{options.HttpPort}") };
 
         Assert.Equal("ok", await client.GetStringAsync("/healthz", Cancel));
-        var ready = false;
-        for (var i = 0; i < 100 && !ready; i++)
-        {
-            ready = (await client.GetAsync("/readyz", Cancel)).IsSuccessStatusCode;
-            if (!ready)
-                await Task.Delay(50, Cancel);
-        }
-        Assert.True(ready);
+        await app.Services.GetRequiredService<Readiness>().WhenReadyAsync(Cancel);
+        Assert.Equal("ok", await client.GetStringAsync("/readyz", Cancel));
         Assert.True(File.Exists(lab.Seccomp.PathOf("sha256-aa")));
 
+        // The agent's clock never moves, so its resync period never passes: only the watch event can bring the new profile.
+        await lab.Api.WaitUntilAsync(() => lab.Api.Watching<SeccompProfileResource>() > 0, Cancel);
         await lab.Api.CreateAsync(AgentLab.Profile<SeccompProfileResource>("sha256-bb", WebhookLab.SeccompProfile + " "), Cancel);
-        for (var i = 0; i < 100 && !File.Exists(lab.Seccomp.PathOf("sha256-bb")); i++)
-            await Task.Delay(50, Cancel);
-        Assert.True(File.Exists(lab.Seccomp.PathOf("sha256-bb")), "a new profile is written on its watch event, not at the next resync");
+        await lab.Api.WaitUntilAsync(() => lab.Api.ListAsync<ProfileNodeStatusResource>().Result.Any(s => s.Spec.ProfileName == "sha256-bb"), Cancel);
+        Assert.True(File.Exists(lab.Seccomp.PathOf("sha256-bb")), "the agent reports a profile after writing its file");
 
         var metrics = await client.GetStringAsync("/metrics", Cancel);
         // metrics are process-wide and other tests' agents run in parallel: check the series exist, not their values

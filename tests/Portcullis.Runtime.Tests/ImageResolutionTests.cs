@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using Portcullis.Oci;
 using Portcullis.Oci.Transport;
 using Portcullis.Runtime.Hosting;
@@ -15,7 +16,7 @@ public sealed class ImageResolutionTests(WebhookLab lab) : IClassFixture<Webhook
     {
         using var clients = new RegistryClientPool(new RegistryOptions());
         var options = new RuntimeOptions { RegistryMirrors = new Dictionary<string, string> { ["localhost:5001"] = lab.Registry } };
-        var resolver = new ImageProfileResolver(clients, options, TimeProvider.System);
+        var resolver = new ImageProfileResolver(clients, options, new FakeTimeProvider());
 
         var resolved = await resolver.ResolveAsync("localhost:5001/shop/checkout:1.0", PullCredentials.None, Cancel);
         Assert.Equal($"localhost:5001/shop/checkout@{lab.CheckoutDigest}", resolved.Pinned.ToString());
@@ -27,7 +28,7 @@ public sealed class ImageResolutionTests(WebhookLab lab) : IClassFixture<Webhook
     public async Task An_image_without_profiles_resolves_to_nothing_and_a_missing_tag_is_an_error()
     {
         using var clients = new RegistryClientPool(new RegistryOptions());
-        var resolver = new ImageProfileResolver(clients, new RuntimeOptions(), TimeProvider.System);
+        var resolver = new ImageProfileResolver(clients, new RuntimeOptions(), new FakeTimeProvider());
         var plain = await resolver.ResolveAsync($"{lab.Registry}/shop/proxy:2.0", PullCredentials.None, Cancel);
         Assert.Equal((null, null), (plain.Seccomp, plain.AppArmor));
         await Assert.ThrowsAsync<OciException>(() => resolver.ResolveAsync($"{lab.Registry}/shop/proxy:9.9", PullCredentials.None, Cancel));
@@ -38,7 +39,7 @@ public sealed class ImageResolutionTests(WebhookLab lab) : IClassFixture<Webhook
     {
         using var counter = new CountingHandler();
         using var clients = new RegistryClientPool(new RegistryOptions(), counter);
-        var resolver = new ImageProfileResolver(clients, new RuntimeOptions(), TimeProvider.System);
+        var resolver = new ImageProfileResolver(clients, new RuntimeOptions(), new FakeTimeProvider());
         var image = $"{lab.Registry}/shop/checkout@{lab.CheckoutDigest}";
 
         var all = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => resolver.ResolveAsync(image, PullCredentials.None, Cancel)));

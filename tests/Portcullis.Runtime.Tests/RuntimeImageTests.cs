@@ -47,14 +47,14 @@ public sealed class RuntimeImageTests
 
         using var bundle = ImageBundle.Pull(image).WithHostNetwork().WithBind(kube, "/kube").WithBind(kubelet, "/var/lib/kubelet")
             .WithArgs("agent", "--Kubeconfig=/kube/config", "--NodeName=node-a", "--KubeletRoot=/var/lib/kubelet", "--AppArmorRoot=/tmp/apparmor", $"--HttpPort={FreePort.Next()}");
-        bundle.Start(runc);
+        var agent = bundle.Start(runc);
         var file = Path.Combine(kubelet, "seccomp", "portcullis", "sha256-aa.json");
-        for (var i = 0; i < 300 && !File.Exists(file); i++)
-            await Task.Delay(100, TestContext.Current.CancellationToken);
+        // The agent reports a profile after writing its file; an agent that dies ends the wait too.
+        var reported = backend.WaitUntilAsync(() => backend.Count<ProfileNodeStatusResource>() > 0, TestContext.Current.CancellationToken);
+        await Task.WhenAny(reported, agent.WaitForExitAsync(TestContext.Current.CancellationToken));
+        Assert.True(reported.IsCompletedSuccessfully, "the agent in the container reported nothing; it said:\n" + bundle.BackgroundOutput);
         Assert.True(File.Exists(file), "the agent in the container wrote nothing; it said:\n" + bundle.BackgroundOutput);
         Assert.Equal(WebhookLab.SeccompProfile, await File.ReadAllTextAsync(file, Encoding.UTF8, TestContext.Current.CancellationToken));
-        for (var i = 0; i < 100 && backend.Count<ProfileNodeStatusResource>() == 0; i++)
-            await Task.Delay(100, TestContext.Current.CancellationToken);
         var status = Assert.Single(await backend.ListAsync<ProfileNodeStatusResource>(cancel: TestContext.Current.CancellationToken));
         Assert.Equal(NodeState.Installed, status.Status.State);
     }

@@ -3,6 +3,8 @@ using System.Text;
 using System.Text.Json.Nodes;
 using k8s.Models;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Portcullis.Oci;
 using Portcullis.Oci.Artifacts;
 using Portcullis.Oci.References;
@@ -26,6 +28,9 @@ public sealed class WebhookLab : IAsyncLifetime
     private HttpClient? _client;
 
     public InMemoryClusterApi Api { get; } = new();
+
+    /// <summary>The webhook's clock: budgets and caches run on it, so nothing here depends on how loaded the machine is.</summary>
+    public FakeTimeProvider Time { get; } = new(DateTimeOffset.UtcNow);
     public string Registry => _registry!.Host;
     public Digest CheckoutDigest { get; private set; } = null!;
     public Digest MigrateDigest { get; private set; } = null!;
@@ -72,14 +77,26 @@ public sealed class WebhookLab : IAsyncLifetime
             TlsCertificateFile = _certificate.CertificateFile,
             TlsKeyFile = _certificate.KeyFile,
             AdmissionBudget = TimeSpan.FromSeconds(3),
+            // the budget (on the fake clock) is what cuts a slow registry off; the wall-clock net stays out of the way
+            RegistryRequestTimeout = TimeSpan.FromMinutes(10),
         };
-        _app = RuntimeHost.Build(Role.Webhook, Options, Api, []);
+        _app = RuntimeHost.Build(Role.Webhook, Options, Api, [], time: Time);
         await _app.StartAsync();
         _client = _certificate.Client();
         Endpoint = new Uri($"https://127.0.0.1:{Options.HttpsPort}/mutate-pods");
-        var ready = new Uri($"http://127.0.0.1:{Options.HttpPort}/readyz");
-        for (var i = 0; i < 100 && !(await _client.GetAsync(ready)).IsSuccessStatusCode; i++)
-            await Task.Delay(100);
+        await _app.Services.GetRequiredService<Readiness>().WhenReadyAsync(CancellationToken.None);
+    }
+
+    /// <summary>Completes when every Event the webhook started writing is written.</summary>
+    public Task EventsWrittenAsync() => _app!.Services.GetRequiredService<Portcullis.Runtime.Webhook.AdmissionHandler>().EventsWrittenAsync();
+
+    /// <summary>Pushes another image with a seccomp profile attached (what any tenant with a repository can do); its manifest and artifact digests.</summary>
+    public async Task<(Digest Image, Digest Artifact)> PushImageAsync(string repositoryAndTag, string seccomp)
+    {
+        var image = ScratchImage.Push(_registry!, repositoryAndTag);
+        using var client = new RegistryClient();
+        var pushed = await new ProfileArtifacts(client).PushAsync(ImageReference.Parse(image), ProfileKind.Seccomp, Encoding.UTF8.GetBytes(seccomp), new Dictionary<string, string>());
+        return (pushed[0].Subject.Digest, pushed[0].Artifact.Digest);
     }
 
     /// <summary>POSTs the review to the webhook over HTTPS and returns its answer.</summary>

@@ -12,6 +12,7 @@ public sealed record ResourceKind(string Group, string Version, string Plural, s
     {
         [typeof(V1Pod)] = new("", "v1", "pods", "Pod", true),
         [typeof(V1Node)] = new("", "v1", "nodes", "Node", false),
+        [typeof(V1Namespace)] = new("", "v1", "namespaces", "Namespace", false),
         [typeof(V1Secret)] = new("", "v1", "secrets", "Secret", true),
         [typeof(V1ConfigMap)] = new("", "v1", "configmaps", "ConfigMap", true),
         [typeof(V1ServiceAccount)] = new("", "v1", "serviceaccounts", "ServiceAccount", true),

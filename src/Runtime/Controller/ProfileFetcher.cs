@@ -13,62 +13,66 @@ using Portcullis.Runtime.Resources;
 namespace Portcullis.Runtime.Controller;
 
 /// <summary>
-/// Makes the cluster resource for a profile a pod was bound to: pulls the artifact by digest with the pod's
-/// credentials (so content is addressed, not trusted), checks it names the pod's image as subject, applies
-/// the cluster policy, and returns the resource — marked Rejected, with the reason, when the policy says no.
+/// Makes the cluster resource for a profile a pod needs, from a source already checked against the pod:
+/// pulls the artifact by digest from the image's repository with the pod's credentials (so content is
+/// addressed, not trusted), checks it names the pod's image manifest as subject, applies the cluster
+/// policy, and returns the resource named by the artifact's digest — marked Rejected, with the reason,
+/// when the policy says no. Nothing of the name, path or content comes from what a tenant wrote.
 /// </summary>
 public sealed class ProfileFetcher(RegistryClientPool clients, Hosting.RuntimeOptions options)
 {
-    public async Task<ProfileResource> FetchAsync(BoundProfile bound, PullCredentials credentials, ClusterPolicy policy, CancellationToken cancel)
+    public async Task<ProfileResource> FetchAsync(ProfileType type, ArtifactSource from, PullCredentials credentials, ClusterPolicy policy, CancellationToken cancel)
     {
-        var artifactRef = ImageReference.Parse(bound.Artifact ?? throw new InvalidOperationException("only image-borne profiles are fetched"));
-        var subject = Digest.Parse(bound.Subject ?? throw new InvalidOperationException("the binding names no subject"));
-        var artifactDigest = artifactRef.Digest ?? throw new OciException($"{bound.Artifact} is not pinned to a digest");
+        var name = from.ResourceName;
         var source = new ProfileSource
         {
-            Registry = artifactRef.Registry,
-            Repository = artifactRef.Repository,
-            ImageDigest = subject.ToString(),
-            ArtifactDigest = artifactDigest.ToString(),
+            Registry = from.Repository.Registry,
+            Repository = from.Repository.Repository,
+            ImageDigest = from.Subject.ToString(),
+            ArtifactDigest = from.Artifact.ToString(),
         };
-        ProfileResource Rejected(string why) => Resource(bound, "", source, ProfilePhase.Rejected, why);
+        ProfileResource Rejected(string why) => Resource(type, name, "", source, ProfilePhase.Rejected, why);
 
-        if (policy.CheckRegistry(artifactRef.Registry) is { } registryProblem)
+        if (policy.CheckRegistry(from.Repository.Registry) is { } registryProblem)
             return Rejected(registryProblem);
         var client = clients.For(credentials.WithMirrors(options.RegistryMirrors));
-        var reach = artifactRef with { Registry = options.Reach(artifactRef.Registry), Digest = null };
-        var kind = bound.Type == ProfileType.Seccomp ? ProfileKind.Seccomp : ProfileKind.AppArmor;
-        var artifact = new Descriptor(MediaTypes.OciManifest, artifactDigest, 0);
-        var pulled = await new ProfileArtifacts(client).PullArtifactAsync(reach, kind, artifact, new Descriptor(MediaTypes.OciManifest, subject, 0), cancel).ConfigureAwait(false);
-        if (policy.CheckContent(bound.Type, bound.ResourceName, pulled.Content) is { } contentProblem)
+        var reach = from.Repository with { Registry = options.Reach(from.Repository.Registry), Digest = null, Tag = null };
+        var kind = type == ProfileType.Seccomp ? ProfileKind.Seccomp : ProfileKind.AppArmor;
+        var artifact = new Descriptor(MediaTypes.OciManifest, from.Artifact, 0);
+        var pulled = await new ProfileArtifacts(client).PullArtifactAsync(reach, kind, artifact, new Descriptor(MediaTypes.OciManifest, from.Subject, 0), cancel).ConfigureAwait(false);
+        if (policy.CheckContent(type, name, pulled.Content) is { } contentProblem)
             return Rejected(contentProblem);
         if (policy.RequireSignatures
-            && !await new ArtifactSigner(client).VerifyAsync(reach, artifact, subject, policy.Keys, $"{artifactRef.Registry}/{artifactRef.Repository}", cancel).ConfigureAwait(false))
+            && !await new ArtifactSigner(client).VerifyAsync(reach, artifact, from.Subject, policy.Keys, $"{from.Repository.Registry}/{from.Repository.Repository}", cancel).ConfigureAwait(false))
             return Rejected("no signature by a key the cluster policy trusts (requireSignatures)");
 
         string content;
         try
         {
-            content = bound.Type == ProfileType.AppArmor
-                ? ClusterPolicy.RenameAppArmor(pulled.Content, ProfileNames.AppArmorLocalhost(bound.ResourceName))
-                : ClusterPolicy.StoredSeccomp(pulled.Content, bound.ResourceName);
+            content = type == ProfileType.AppArmor
+                ? ClusterPolicy.RenameAppArmor(pulled.Content, ProfileNames.AppArmorLocalhost(name))
+                : ClusterPolicy.StoredSeccomp(pulled.Content, name);
         }
         catch (ProfileException e)
         {
             return Rejected(e.Diagnostic.Message);
         }
-        return Resource(bound, content, source, ProfilePhase.Pending, null);
+        return Resource(type, name, content, source, ProfilePhase.Pending, null);
     }
 
-    public static ProfileResource Resource(BoundProfile bound, string content, ProfileSource? source, string phase, string? message)
+    public static ProfileResource Resource(BoundProfile bound, string content, ProfileSource? source, string phase, string? message) =>
+        Resource(bound.Type, bound.ResourceName, content, source, phase, message);
+
+    /// <summary>The resource named <paramref name="name"/>, with the localhost path that name gives.</summary>
+    public static ProfileResource Resource(ProfileType type, string name, string content, ProfileSource? source, string phase, string? message)
     {
-        ProfileResource resource = bound.Type == ProfileType.Seccomp ? new SeccompProfileResource() : new AppArmorProfileResource();
-        resource.Metadata = new V1ObjectMeta { Name = bound.ResourceName };
+        ProfileResource resource = type == ProfileType.Seccomp ? new SeccompProfileResource() : new AppArmorProfileResource();
+        resource.Metadata = new V1ObjectMeta { Name = name };
         resource.Spec = new ProfileSpec
         {
             Content = content,
             ContentDigest = "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(content))),
-            LocalhostProfile = bound.Localhost,
+            LocalhostProfile = type == ProfileType.Seccomp ? ProfileNames.SeccompLocalhost(name) : ProfileNames.AppArmorLocalhost(name),
             Source = source,
         };
         resource.Status = new ProfileStatus { Phase = phase, Message = message };

@@ -28,8 +28,11 @@ public sealed class ProfileReconciler(IClusterApi api, ProfileFetcher fetcher, P
     {
         var now = time.GetUtcNow().UtcDateTime;
         var policy = ClusterPolicy.From(await api.GetAsync<V1ConfigMap>(options.Namespace, options.PolicyConfigMap, cancel).ConfigureAwait(false));
+        // Only namespaces the webhook binds in: a pod elsewhere carries a label and annotation its owner wrote, not the webhook.
+        var enabled = (await api.ListAsync<V1Namespace>(labelSelector: $"{RuntimeNames.BindLabel}=enabled", cancel: cancel).ConfigureAwait(false))
+            .Select(n => n.Metadata.Name).Where(n => !options.IsExcluded(n)).ToHashSet(StringComparer.Ordinal);
         var pods = (await api.ListAsync<V1Pod>(labelSelector: $"{RuntimeNames.BoundLabel}=true", cancel: cancel).ConfigureAwait(false))
-            .Where(p => p.Status?.Phase is not ("Succeeded" or "Failed")).ToList();
+            .Where(p => p.Status?.Phase is not ("Succeeded" or "Failed") && enabled.Contains(p.Metadata.NamespaceProperty)).ToList();
         var profiles = new Dictionary<(ProfileType, string), ProfileResource>();
         foreach (var p in await api.ListAsync<SeccompProfileResource>(cancel: cancel).ConfigureAwait(false))
             profiles[(ProfileType.Seccomp, p.Metadata.Name)] = p;
@@ -38,26 +41,29 @@ public sealed class ProfileReconciler(IClusterApi api, ProfileFetcher fetcher, P
         var readyNodes = (await api.ListAsync<V1Node>(labelSelector: $"{RuntimeNames.AgentReadyLabel}=true", cancel: cancel).ConfigureAwait(false)).ToList();
         var statuses = await api.ListAsync<ProfileNodeStatusResource>(cancel: cancel).ConfigureAwait(false);
 
-        // Which pods use which profiles.
-        var usedBy = new Dictionary<(ProfileType, string), List<(V1Pod Pod, BoundProfile Bound)>>();
+        // What each pod needs, from its spec; and who needs what, with the sources their bindings checked out to.
+        var needs = new List<(V1Pod Pod, IReadOnlyList<ProfileNeed> Needs)>();
+        var usedBy = new Dictionary<(ProfileType, string), List<(V1Pod Pod, ProfileNeed Need)>>();
         foreach (var pod in pods)
         {
-            foreach (var binding in BindingRecord.Read(pod.Metadata.Annotations))
+            var (podNeeds, problems) = PodProfileNeeds.Of(pod);
+            foreach (var problem in problems)
+                await AnnounceAsync(pod, "BindingIgnored", problem, cancel).ConfigureAwait(false);
+            needs.Add((pod, podNeeds));
+            foreach (var need in podNeeds)
             {
-                foreach (var bound in new[] { binding.Seccomp, binding.AppArmor }.OfType<BoundProfile>())
-                {
-                    var key = (bound.Type, bound.ResourceName);
-                    if (!usedBy.TryGetValue(key, out var list))
-                        usedBy[key] = list = [];
-                    list.Add((pod, bound));
-                }
+                if (!usedBy.TryGetValue(need.Key, out var list))
+                    usedBy[need.Key] = list = [];
+                list.Add((pod, need));
             }
         }
+
+        var deleted = await RemoveSquatsAsync(profiles, usedBy, cancel).ConfigureAwait(false);
 
         var created = 0;
         foreach (var (key, users) in usedBy.Where(u => !profiles.ContainsKey(u.Key)))
         {
-            if (await CreateAsync(users, policy, cancel).ConfigureAwait(false) is { } resource)
+            if (await CreateAsync(key.Item1, users, policy, cancel).ConfigureAwait(false) is { } resource)
             {
                 profiles[key] = resource;
                 created++;
@@ -65,13 +71,13 @@ public sealed class ProfileReconciler(IClusterApi api, ProfileFetcher fetcher, P
         }
 
         // A rejected profile is judged again now and then: the policy may have changed, or a signature arrived.
-        foreach (var (key, profile) in profiles.Where(p => p.Value.Status?.Phase == ProfilePhase.Rejected && usedBy.ContainsKey(p.Key)).ToList())
+        foreach (var (key, profile) in profiles.Where(p => p.Value.Status?.Phase == ProfilePhase.Rejected && p.Value.Spec.Source is not null && usedBy.ContainsKey(p.Key)).ToList())
         {
             var last = _rejectedChecked.GetOrAdd(key, time.GetUtcNow());
             if (time.GetUtcNow() - last < RecheckRejectedAfter)
                 continue;
             _rejectedChecked[key] = time.GetUtcNow();
-            if (await JudgeAsync(usedBy[key], policy, cancel).ConfigureAwait(false) is { Status.Phase: not ProfilePhase.Rejected } accepted)
+            if (await JudgeAsync(key.Item1, usedBy[key], policy, cancel).ConfigureAwait(false) is { Status.Phase: not ProfilePhase.Rejected } accepted)
             {
                 profile.Spec = accepted.Spec;
                 profile.Status = accepted.Status;
@@ -81,10 +87,10 @@ public sealed class ProfileReconciler(IClusterApi api, ProfileFetcher fetcher, P
         }
 
         var statusesWritten = 0;
-        var deleted = 0;
         foreach (var (key, profile) in profiles)
         {
-            var used = usedBy.ContainsKey(key);
+            // In use only by pods it may stand for: a resource that is not what they were bound to holds no finalizer for them.
+            var used = usedBy.TryGetValue(key, out var users) && users.Any(u => u.Need.IsMetBy(profile));
             if (!used && profile.Metadata.DeletionTimestamp is null && profile.Spec.Source is not null
                 && (profile.Status?.LastUsed ?? profile.Metadata.CreationTimestamp ?? now) + options.GarbageCollectAfter < now)
             {
@@ -96,16 +102,42 @@ public sealed class ProfileReconciler(IClusterApi api, ProfileFetcher fetcher, P
                 statusesWritten++;
         }
 
-        var (lifted, gated) = await LiftGatesAsync(pods, profiles, cancel).ConfigureAwait(false);
+        var (lifted, gated) = await LiftGatesAsync(needs, profiles, cancel).ConfigureAwait(false);
         foreach (var group in profiles.Values.GroupBy(p => (p.Type, p.Status?.Phase ?? ProfilePhase.Pending)))
             RuntimeMetrics.Profiles.WithLabels(group.Key.Type.ToString().ToLowerInvariant(), group.Key.Item2).Set(group.Count());
         RuntimeMetrics.GatedPods.Set(gated);
         return new ControllerPass(created, lifted, gated, deleted, statusesWritten);
     }
 
-    private async Task<ProfileResource?> CreateAsync(List<(V1Pod Pod, BoundProfile Bound)> users, ClusterPolicy policy, CancellationToken cancel)
+    /// <summary>
+    /// An image-borne profile whose name is not the digest of the artifact it came from was made from a forged
+    /// binding (by a controller before names were derived) or edited: it stands for nothing. It is deleted,
+    /// loudly, so the real one can be made from the artifact its name stands for; a profile a person made is
+    /// never touched (<see cref="LiftGatesAsync"/> keeps pods that need an artifact away from it).
+    /// </summary>
+    private async Task<int> RemoveSquatsAsync(Dictionary<(ProfileType, string), ProfileResource> profiles, Dictionary<(ProfileType, string), List<(V1Pod Pod, ProfileNeed Need)>> usedBy, CancellationToken cancel)
     {
-        if (await JudgeAsync(users, policy, cancel).ConfigureAwait(false) is not { } resource)
+        var removed = 0;
+        foreach (var (key, squat) in profiles.Where(p => !PodProfileNeeds.IsConsistent(p.Value)).ToList())
+        {
+            var source = squat.Spec.Source!;
+            var why = $"{squat.Type} profile {squat.Metadata.Name} came from artifact {source.Registry}/{source.Repository}@{source.ArtifactDigest}, which that name does not stand for";
+            log.LogWarning("deleting {Why}", why);
+            RuntimeMetrics.Errors.WithLabels("controller", "squat").Inc();
+            foreach (var (pod, _) in usedBy.GetValueOrDefault(key) ?? [])
+                await AnnounceAsync(pod, "ProfileConflict", why + "; it is deleted and made again from the artifact", cancel).ConfigureAwait(false);
+            if (squat.Metadata.Finalizers?.Remove(RuntimeNames.InUseFinalizer) == true)
+                await api.ReplaceProfileAsync(squat, cancel).ConfigureAwait(false);
+            await api.DeleteProfileAsync(squat, cancel).ConfigureAwait(false);
+            profiles.Remove(key);
+            removed++;
+        }
+        return removed;
+    }
+
+    private async Task<ProfileResource?> CreateAsync(ProfileType type, List<(V1Pod Pod, ProfileNeed Need)> users, ClusterPolicy policy, CancellationToken cancel)
+    {
+        if (await JudgeAsync(type, users, policy, cancel).ConfigureAwait(false) is not { } resource)
             return null;
         if (resource.Status?.Phase == ProfilePhase.Rejected)
             log.LogWarning("{Type} profile {Name} rejected: {Why}", resource.Type, resource.Metadata.Name, resource.Status.Message);
@@ -119,24 +151,33 @@ public sealed class ProfileReconciler(IClusterApi api, ProfileFetcher fetcher, P
         }
     }
 
-    /// <summary>The resource for an image-borne profile, fetched and judged by the policy; null when it cannot be fetched now.</summary>
-    private async Task<ProfileResource?> JudgeAsync(List<(V1Pod Pod, BoundProfile Bound)> users, ClusterPolicy policy, CancellationToken cancel)
+    /// <summary>
+    /// The resource for an image-borne profile, fetched and judged by the policy, from each verified source in
+    /// turn (one per repository) until one is accepted: a pod whose copy of the artifact sits in a registry
+    /// the policy refuses cannot make it Rejected for everyone. Null when there is nothing to fetch, or nothing
+    /// could be fetched now.
+    /// </summary>
+    private async Task<ProfileResource?> JudgeAsync(ProfileType type, List<(V1Pod Pod, ProfileNeed Need)> users, ClusterPolicy policy, CancellationToken cancel)
     {
-        var (pod, bound) = users[0];
-        if (bound.Artifact is null)
-            return null; // a ProfileBinding names a resource a person made; nothing to fetch
-        try
+        ProfileResource? rejected = null;
+        foreach (var (pod, source) in users.Where(u => u.Need.Source is not null).Select(u => (u.Pod, u.Need.Source!)).DistinctBy(u => u.Item2.Repository))
         {
-            var pull = await credentials.ForAsync(pod.Metadata.NamespaceProperty,
-                pod.Spec.ImagePullSecrets?.Select(s => s.Name).OfType<string>() ?? [], pod.Spec.ServiceAccountName ?? "default", cancel).ConfigureAwait(false);
-            return await fetcher.FetchAsync(bound, pull, policy, cancel).ConfigureAwait(false);
+            try
+            {
+                var pull = await credentials.ForAsync(pod.Metadata.NamespaceProperty,
+                    pod.Spec.ImagePullSecrets?.Select(s => s.Name).OfType<string>() ?? [], pod.Spec.ServiceAccountName ?? "default", cancel).ConfigureAwait(false);
+                var judged = await fetcher.FetchAsync(type, source, pull, policy, cancel).ConfigureAwait(false);
+                if (judged.Status?.Phase != ProfilePhase.Rejected)
+                    return judged;
+                rejected ??= judged;
+            }
+            catch (Exception e) when (e is OciException or HttpRequestException or ClusterApiException)
+            {
+                RuntimeMetrics.Errors.WithLabels("controller", "fetch").Inc();
+                await AnnounceAsync(pod, "ProfileUnavailable", $"{type} profile {source.ResourceName} from {source}: {e.Message}", cancel).ConfigureAwait(false);
+            }
         }
-        catch (Exception e) when (e is OciException or HttpRequestException or ClusterApiException)
-        {
-            RuntimeMetrics.Errors.WithLabels("controller", "fetch").Inc();
-            await AnnounceAsync(pod, "ProfileUnavailable", $"{bound.Type} profile {bound.ResourceName} from {bound.Artifact}: {e.Message}", cancel).ConfigureAwait(false);
-            return null;
-        }
+        return rejected;
     }
 
     /// <summary>Phase, counts, lastUsed and the in-use finalizer; writes only when something changed.</summary>
@@ -178,24 +219,37 @@ public sealed class ProfileReconciler(IClusterApi api, ProfileFetcher fetcher, P
         return true;
     }
 
-    private async Task<(int Lifted, int Gated)> LiftGatesAsync(List<V1Pod> pods, Dictionary<(ProfileType, string), ProfileResource> profiles, CancellationToken cancel)
+    private async Task<(int Lifted, int Gated)> LiftGatesAsync(List<(V1Pod Pod, IReadOnlyList<ProfileNeed> Needs)> pods, Dictionary<(ProfileType, string), ProfileResource> profiles, CancellationToken cancel)
     {
         var lifted = 0;
         var gated = 0;
-        foreach (var pod in pods)
+        foreach (var (pod, needs) in pods)
         {
             var index = (pod.Spec.SchedulingGates ?? []).Select(g => g.Name).ToList().IndexOf(RuntimeNames.SchedulingGate);
             if (index < 0)
                 continue;
-            var needed = BindingRecord.Read(pod.Metadata.Annotations)
-                .SelectMany(b => new[] { b.Seccomp, b.AppArmor }).OfType<BoundProfile>()
-                .Select(b => (b.Type, b.ResourceName)).Distinct().ToList();
-            var missing = needed.Where(n => !profiles.TryGetValue(n, out var p) || p.Status?.Phase != ProfilePhase.Installed).ToList();
-            if (missing.Count > 0)
+            var waiting = false;
+            foreach (var need in needs)
+            {
+                if (!profiles.TryGetValue(need.Key, out var profile))
+                {
+                    waiting = true;
+                    continue;
+                }
+                if (!need.IsMetBy(profile))
+                {
+                    // Same name, other content: never what this pod was bound to, and not overwritten (a person made it).
+                    waiting = true;
+                    await AnnounceAsync(pod, "ProfileConflict", $"{need.Type} profile {need.Name} exists but was not made from {need.Source?.ToString() ?? "the artifact its name stands for"}; the pod stays gated until it is deleted, and then it is made from the artifact", cancel).ConfigureAwait(false);
+                    continue;
+                }
+                if (profile.Status?.Phase == ProfilePhase.Rejected)
+                    await AnnounceAsync(pod, "ProfileRejected", $"{need.Type} profile {need.Name} is not installed: {profile.Status.Message}; the pod stays gated", cancel).ConfigureAwait(false);
+                waiting |= profile.Status?.Phase != ProfilePhase.Installed;
+            }
+            if (waiting)
             {
                 gated++;
-                foreach (var rejected in missing.Where(n => profiles.TryGetValue(n, out var p) && p.Status?.Phase == ProfilePhase.Rejected))
-                    await AnnounceAsync(pod, "ProfileRejected", $"{rejected.Type} profile {rejected.ResourceName} is not installed: {profiles[rejected].Status!.Message}; the pod stays gated", cancel).ConfigureAwait(false);
                 continue;
             }
             var path = $"/spec/schedulingGates/{index}";

@@ -7,14 +7,16 @@ using Portcullis.Runtime.Resources;
 namespace Portcullis.Runtime.Hosting;
 
 /// <summary>The node agent's loop: stale temps out, then a sync on every profile change and every resync period; uninstall on the way out if its DaemonSet is gone.</summary>
-public sealed class AgentService(IClusterApi api, ProfileAgent agent, Readiness readiness, RuntimeOptions options, ILogger<AgentService> log) : BackgroundService
+public sealed class AgentService(IClusterApi api, ProfileAgent agent, Readiness readiness, RuntimeOptions options, ILogger<AgentService> log, TimeProvider? clock = null) : BackgroundService
 {
+    private readonly TimeProvider _time = clock ?? TimeProvider.System;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var stale = agent.RemoveStaleTemps();
         if (stale > 0)
             log.LogInformation("removed {Count} temp files an earlier run left", stale);
-        var trigger = new ChangeTrigger();
+        var trigger = new ChangeTrigger(_time);
         trigger.Watch<SeccompProfileResource>(api, null, stoppingToken);
         trigger.Watch<AppArmorProfileResource>(api, null, stoppingToken);
         while (!stoppingToken.IsCancellationRequested)

@@ -5,7 +5,7 @@ using Portcullis.Runtime.Kubernetes;
 namespace Portcullis.Runtime.Hosting;
 
 /// <summary>Reloads the webhook's serving certificate every 30 s; the webhook is ready once it has one.</summary>
-public sealed class CertificateRefreshService(ServingCertificate certificate, Readiness readiness, ILogger<CertificateRefreshService> log) : BackgroundService
+public sealed class CertificateRefreshService(ServingCertificate certificate, Readiness readiness, TimeProvider time, ILogger<CertificateRefreshService> log) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -22,7 +22,7 @@ public sealed class CertificateRefreshService(ServingCertificate certificate, Re
                 log.LogWarning("serving certificate: {Why}", e.Message);
             }
             var period = certificate.Current is null ? TimeSpan.FromSeconds(2) : TimeSpan.FromSeconds(30);
-            await Task.Delay(period, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await Task.Delay(period, time, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
     }
 }

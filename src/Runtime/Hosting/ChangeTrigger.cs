@@ -9,7 +9,7 @@ namespace Portcullis.Runtime.Hosting;
 /// Wakes a level-triggered loop: any watched change, or the resync period passing. Changes that arrive
 /// while a pass runs collapse into one more pass.
 /// </summary>
-public sealed class ChangeTrigger
+public sealed class ChangeTrigger(TimeProvider time)
 {
     private readonly Channel<bool> _signal = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
 
@@ -28,16 +28,14 @@ public sealed class ChangeTrigger
             }
         }, cancel);
 
-    /// <summary>Waits for a change or for <paramref name="period"/>, then a short quiet time so bursts give one pass.</summary>
+    /// <summary>Waits for a change or for <paramref name="period"/> on the injected clock; changes already queued collapse into this wake-up.</summary>
     public async Task WaitAsync(TimeSpan period, CancellationToken cancel)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancel);
-        timeout.CancelAfter(period);
+        using var timeout = new CancellationTokenSource(period, time);
+        using var either = CancellationTokenSource.CreateLinkedTokenSource(cancel, timeout.Token);
         try
         {
-            await _signal.Reader.ReadAsync(timeout.Token).ConfigureAwait(false);
-            await Task.Delay(TimeSpan.FromMilliseconds(100), cancel).ConfigureAwait(false);
-            _signal.Reader.TryRead(out _);
+            await _signal.Reader.ReadAsync(either.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!cancel.IsCancellationRequested)
         {

@@ -10,8 +10,10 @@ using Portcullis.Runtime.Resources;
 namespace Portcullis.Runtime.Hosting;
 
 /// <summary>Runs the controller's passes while this replica holds the lease (always, against an API without leases, as in tests).</summary>
-public sealed class ControllerService(IClusterApi api, ProfileReconciler reconciler, WebhookCertificates certificates, RuntimeOptions options, ILogger<ControllerService> log) : BackgroundService
+public sealed class ControllerService(IClusterApi api, ProfileReconciler reconciler, WebhookCertificates certificates, RuntimeOptions options, ILogger<ControllerService> log, TimeProvider? clock = null) : BackgroundService
 {
+    private readonly TimeProvider _time = clock ?? TimeProvider.System;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (api is not KubernetesClusterApi real)
@@ -49,13 +51,13 @@ public sealed class ControllerService(IClusterApi api, ProfileReconciler reconci
             leading?.Cancel();
             if (running is not null)
                 await running.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            await Task.Delay(TimeSpan.FromSeconds(2), stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await Task.Delay(TimeSpan.FromSeconds(2), _time, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
     }
 
     private async Task RunAsync(CancellationToken cancel)
     {
-        var trigger = new ChangeTrigger();
+        var trigger = new ChangeTrigger(_time);
         trigger.Watch<V1Pod>(api, $"{RuntimeNames.BoundLabel}=true", cancel);
         trigger.Watch<ProfileNodeStatusResource>(api, null, cancel);
         trigger.Watch<SeccompProfileResource>(api, null, cancel);

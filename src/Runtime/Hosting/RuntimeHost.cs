@@ -26,7 +26,7 @@ public static class RuntimeHost
     /// <summary>Where the webhook answers; deploy/base/webhook.yaml names the same path.</summary>
     public const string WebhookPath = "/mutate-pods";
 
-    public static WebApplication Build(Role roles, RuntimeOptions options, IClusterApi api, string[] args, IAppArmorLoader? appArmor = null, HttpMessageHandler? registryHandler = null)
+    public static WebApplication Build(Role roles, RuntimeOptions options, IClusterApi api, string[] args, IAppArmorLoader? appArmor = null, HttpMessageHandler? registryHandler = null, TimeProvider? time = null)
     {
         var builder = WebApplication.CreateSlimBuilder(args);
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
@@ -34,12 +34,12 @@ public static class RuntimeHost
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(api);
         builder.Services.AddSingleton(readiness);
-        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(time ?? TimeProvider.System);
         builder.Services.AddSingleton(new RegistryClientPool(new RegistryOptions
         {
             InsecureRegistries = options.InsecureRegistries,
             MaxAttempts = 2,
-            RequestTimeout = options.AdmissionBudget,
+            RequestTimeout = options.RegistryRequestTimeout,
         }, registryHandler));
         builder.Services.AddSingleton<PodCredentialsSource>();
         var certificate = new ServingCertificate(api, options);
@@ -51,7 +51,7 @@ public static class RuntimeHost
             builder.Services.AddSingleton<PodBinder>();
             builder.Services.AddSingleton<AppArmorSupport>();
             builder.Services.AddSingleton<AdmissionHandler>();
-            builder.Services.AddHostedService(sp => new CertificateRefreshService(certificate, readiness, sp.GetRequiredService<ILogger<CertificateRefreshService>>()));
+            builder.Services.AddHostedService(sp => new CertificateRefreshService(certificate, readiness, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<CertificateRefreshService>>()));
         }
         if (roles.HasFlag(Role.Controller))
         {

@@ -24,6 +24,12 @@ public sealed record RuntimeOptions
     /// <summary>How long one admission may spend; well under the webhook's timeoutSeconds (10 in deploy/).</summary>
     public TimeSpan AdmissionBudget { get; init; } = TimeSpan.FromSeconds(3);
 
+    /// <summary>
+    /// The most one registry request may take on the wall clock, a safety net under the budgets (which run on
+    /// the injected clock and cancel lookups first): the admission budget, the controller's fetch deadline.
+    /// </summary>
+    public TimeSpan RegistryRequestTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
     public BindingMode Mode { get; init; } = BindingMode.Localhost;
 
     /// <summary>Bind AppArmor artifacts: "auto" (API server ≥ 1.30 and some node's agent loads AppArmor), "true" or "false".</summary>
@@ -87,6 +93,7 @@ public sealed record RuntimeOptions
             TagCacheLifetime = T(nameof(TagCacheLifetime)) ?? defaults.TagCacheLifetime,
             ProfileCacheLifetime = T(nameof(ProfileCacheLifetime)) ?? defaults.ProfileCacheLifetime,
             AdmissionBudget = T(nameof(AdmissionBudget)) ?? defaults.AdmissionBudget,
+            RegistryRequestTimeout = T(nameof(RegistryRequestTimeout)) ?? defaults.RegistryRequestTimeout,
             Mode = S(nameof(Mode)) is { } mode ? Enum.Parse<BindingMode>(mode, ignoreCase: true) : defaults.Mode,
             AppArmor = S(nameof(AppArmor)) ?? defaults.AppArmor,
             InsecureRegistries = L(nameof(InsecureRegistries)) ?? defaults.InsecureRegistries,

@@ -39,7 +39,7 @@ public sealed class ImageProfileResolver(RegistryClientPool clients, RuntimeOpti
         {
             try
             {
-                using var budget = new CancellationTokenSource(options.AdmissionBudget);
+                using var budget = new CancellationTokenSource(options.AdmissionBudget, time);
                 var found = await LookUpAsync(client, repository, budget.Token).ConfigureAwait(false);
                 var resolved = found with
                 {

@@ -18,6 +18,7 @@ public sealed class AdmissionHandler(PodBinder binder, IClusterApi api, RuntimeO
 {
     // A Deployment of fifty replicas behind a broken registry gives one Event a minute, not fifty.
     private readonly ExpiringCache<string, bool> _announced = new(time, TimeSpan.FromMinutes(1), 10_000);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Task, bool> _writing = new();
 
     public async Task<JsonObject> ReviewAsync(JsonNode review, CancellationToken cancel)
     {
@@ -72,8 +73,8 @@ public sealed class AdmissionHandler(PodBinder binder, IClusterApi api, RuntimeO
             || pod["metadata"]?["annotations"]?[RuntimeNames.OptOutAnnotation]?.GetValue<string>() == "disabled")
             return ([], [], false);
 
-        using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancel);
-        budget.CancelAfter(options.AdmissionBudget);
+        using var deadline = new CancellationTokenSource(options.AdmissionBudget, time);
+        using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancel, deadline.Token);
         var bindAppArmor = await appArmor.BindAsync(budget.Token).ConfigureAwait(false);
         var (bindings, problems) = await binder.BindAsync(pod, ns!, bindAppArmor, budget.Token).ConfigureAwait(false);
         var gate = pod["spec"]?["nodeName"] is null;
@@ -92,13 +93,13 @@ public sealed class AdmissionHandler(PodBinder binder, IClusterApi api, RuntimeO
         if (request["dryRun"]?.GetValue<bool>() == true || request["namespace"]?.GetValue<string>() is not { } ns)
             return;
         var name = PodName(request);
-        var now = DateTime.UtcNow;
+        var now = time.GetUtcNow().UtcDateTime;
         var message = string.Join("; ", warnings);
         if (_announced.TryGet(ns + "\n" + message, out _))
             return;
         _announced.Set(ns + "\n" + message, true);
         var ev = PodWarning.Create(ns, name, null, "ProfileNotBound", message, "portcullis-webhook", now);
-        _ = Task.Run(async () =>
+        var writing = Task.Run(async () =>
         {
             try
             {
@@ -109,5 +110,10 @@ public sealed class AdmissionHandler(PodBinder binder, IClusterApi api, RuntimeO
                 RuntimeMetrics.Errors.WithLabels("webhook", "event").Inc();
             }
         });
+        _writing[writing] = true;
+        writing.ContinueWith(t => _writing.TryRemove(t, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
+
+    /// <summary>Completes when every Event this handler started writing is written (or failed): what tests wait on instead of a timer.</summary>
+    public Task EventsWrittenAsync() => Task.WhenAll(_writing.Keys);
 }
