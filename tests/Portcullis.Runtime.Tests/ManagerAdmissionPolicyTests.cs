@@ -95,12 +95,12 @@ public sealed class ManagerAdmissionPolicyTests(WebhookLab webhook) : IClassFixt
         await store.CreateAsync(KubernetesJson.Deserialize<V1MutatingWebhookConfiguration>(Single(objects, "MutatingWebhookConfiguration").ToJsonString()), Cancel);
         var api = new AdmittingClusterApi(store, policies, Caller.Manager(ns));
         var options = new Hosting.RuntimeOptions { Namespace = ns };
-        Assert.True(await new WebhookCertificates(api, options, new ManualTime(DateTimeOffset.UtcNow)).EnsureAsync(Cancel));
+        Assert.True(await new WebhookCertificates(api, options, new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow)).EnsureAsync(Cancel));
         Assert.Empty(api.Refusals);
         var config = Json(Assert.Single(await store.ListAsync<V1MutatingWebhookConfiguration>(cancel: Cancel)));
 
         // --WebhookUrl rewrites clientConfig: out of cluster only, where a person's account runs the controller
-        var pointed = await Assert.ThrowsAsync<ClusterApiException>(() => new WebhookCertificates(api, options with { WebhookUrl = "https://evil.example/mutate" }, new ManualTime(DateTimeOffset.UtcNow)).EnsureAsync(Cancel));
+        var pointed = await Assert.ThrowsAsync<ClusterApiException>(() => new WebhookCertificates(api, options with { WebhookUrl = "https://evil.example/mutate" }, new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow)).EnsureAsync(Cancel));
         Assert.Equal(System.Net.HttpStatusCode.Forbidden, pointed.Status);
 
         var kind = ResourceKind.Of<V1MutatingWebhookConfiguration>();

@@ -175,9 +175,9 @@ public sealed class RbacTests(WebhookLab webhook) : IClassFixture<WebhookLab>
         Assert.False(ControllerLab.IsGated(await lab.PodAsync(pod)));
         // the pod goes, and after a while so do its profiles; a year on, the certificate is renewed
         await lab.Api.DeleteAsync<V1Pod>("shop", pod.Metadata.Name, Cancel);
-        lab.Time.Now += lab.Options.GarbageCollectAfter + TimeSpan.FromDays(1);
+        lab.Time.Advance(lab.Options.GarbageCollectAfter + TimeSpan.FromDays(1));
         Assert.True((await lab.ReconcileAsync()).ProfilesDeleted > 0);
-        lab.Time.Now += TimeSpan.FromDays(400);
+        lab.Time.Advance(TimeSpan.FromDays(400));
         Assert.True(await new WebhookCertificates(lab.Api, lab.Options, lab.Time).EnsureAsync(Cancel));
         requests.AddRange(lab.Api.Requests.Where(r => r.Type != typeof(V1DaemonSet)).Where(r => !(r.Type == typeof(V1Pod) && r.Verb == "delete")).Where(r => !(r.Type == typeof(ProfileNodeStatusResource) && r.Verb is "create" or "replace")).Where(r => !(r.Type == typeof(V1Node) && r.Verb == "patch")));
         return requests;
