@@ -38,7 +38,7 @@ public sealed class HostileAppArmorBoot
             {{portcullis}} validate --apparmor-parser /mnt/fifo.profile; echo "VALIDATE=$?"
             echo "LEFT=$(ps -eo comm | grep -c '^apparmor_parser')"
             echo "== end"
-            """, TimeSpan.FromMinutes(6), share =>
+            """, KernelVm.HangLimit, share =>
             {
                 File.WriteAllText(Path.Combine(share, "zero.profile"), Zero);
                 File.WriteAllText(Path.Combine(share, "fifo.profile"), Fifo);

@@ -59,7 +59,7 @@ public sealed class LabBoot
               {{run}} record --backend $b -o /mnt/int80-$b.json -- /mnt/int80; echo "INT80-$b=$?"
             done
             echo "== end"
-            """, TimeSpan.FromMinutes(6), share =>
+            """, KernelVm.HangLimit, share =>
             {
                 File.Move(TinyPrograms.I386(share), Path.Combine(share, "i386"));
                 File.Move(TinyPrograms.Int80From64Bit(share), Path.Combine(share, "int80"));

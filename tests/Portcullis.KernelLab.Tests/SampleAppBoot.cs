@@ -38,7 +38,7 @@ public sealed partial class SampleAppBoot : IDisposable
             echo "== confined"; drive todoapi 120
             echo "== noip"; drive noip 30
             echo "== end"
-            """, TimeSpan.FromMinutes(8), share =>
+            """, KernelVm.HangLimit, share =>
             {
                 File.WriteAllText(Path.Combine(share, "todoapi.profile"), Profile);
                 File.WriteAllText(Path.Combine(share, "todoapi-noip.profile"), withoutIp);

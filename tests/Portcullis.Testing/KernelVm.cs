@@ -13,6 +13,12 @@ namespace Portcullis.Testing;
 /// </summary>
 public static class KernelVm
 {
+    /// <summary>
+    /// How long a boot may take before it counts as hung. Software emulation slows by the machine's load: a boot of
+    /// seconds took minutes on a loaded 2-core CI machine, so this only catches a VM that never finishes.
+    /// </summary>
+    public static readonly TimeSpan HangLimit = TimeSpan.FromMinutes(25);
+
     /// <summary>What one boot printed (stdout and stderr of the script), its exit status and how long it took.</summary>
     public sealed record Result(int ExitCode, string Output, TimeSpan Elapsed, string Share)
     {

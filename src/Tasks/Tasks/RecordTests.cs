@@ -49,14 +49,11 @@ public sealed class RecordTests : PortcullisToolTask
     public override bool Execute()
     {
         // A recording is of these tests or of nothing: an older one must not stand in for a run that failed.
-        var before = File.Exists(Recording) ? File.GetLastWriteTimeUtc(Recording) : (DateTime?)null;
+        File.Delete(Recording);
         var ran = base.Execute();
-        var written = File.Exists(Recording) && File.GetLastWriteTimeUtc(Recording) != before;
-        var failed = Reported.Any(d => d.Severity == "error") || !written || (!ran && ExitCode == -1);
-        if (failed)
+        if (Reported.Any(d => d.Severity == "error") || !File.Exists(Recording) || (!ran && ExitCode == -1))
         {
-            if (File.Exists(Recording))
-                File.Delete(Recording);
+            File.Delete(Recording);
             var advice = Reported.Any(d => d.Code == "PCL1001" && d.Message.Contains("vstest", StringComparison.Ordinal))
                 ? "set PortcullisVstestConsole to the SDK's vstest.console.dll"
                 : "fix the cause above, or set PortcullisRecorder=none to publish without recording";
