@@ -57,6 +57,14 @@ public sealed record RuntimeOptions
 
     // controller
     public TimeSpan GarbageCollectAfter { get; init; } = TimeSpan.FromDays(7);
+
+    /// <summary>How long the controller gives one profile's fetch (every registry call of it), on the injected clock.</summary>
+    public TimeSpan FetchDeadline { get; init; } = TimeSpan.FromSeconds(60);
+
+    public int MaxConcurrentFetches { get; init; } = 4;
+
+    /// <summary>The longest Retry-After the runtime honours: a registry cannot park a lookup for longer.</summary>
+    public TimeSpan MaxRetryAfter { get; init; } = TimeSpan.FromSeconds(2);
     public string PolicyConfigMap { get; init; } = "portcullis-policy";
     public string WebhookConfiguration { get; init; } = "portcullis";
     public string TlsSecret { get; init; } = "portcullis-webhook-tls";
@@ -105,6 +113,9 @@ public sealed record RuntimeOptions
             AgentDaemonSet = S(nameof(AgentDaemonSet)) ?? defaults.AgentDaemonSet,
             ResyncInterval = T(nameof(ResyncInterval)) ?? defaults.ResyncInterval,
             GarbageCollectAfter = T(nameof(GarbageCollectAfter)) ?? defaults.GarbageCollectAfter,
+            FetchDeadline = T(nameof(FetchDeadline)) ?? defaults.FetchDeadline,
+            MaxConcurrentFetches = I(nameof(MaxConcurrentFetches)) ?? defaults.MaxConcurrentFetches,
+            MaxRetryAfter = T(nameof(MaxRetryAfter)) ?? defaults.MaxRetryAfter,
             PolicyConfigMap = S(nameof(PolicyConfigMap)) ?? defaults.PolicyConfigMap,
             WebhookConfiguration = S(nameof(WebhookConfiguration)) ?? defaults.WebhookConfiguration,
             TlsSecret = S(nameof(TlsSecret)) ?? defaults.TlsSecret,
