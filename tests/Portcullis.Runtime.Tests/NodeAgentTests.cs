@@ -82,6 +82,7 @@ public sealed class NodeAgentTests : IDisposable
     [InlineData("..")]
     [InlineData("UPPER")]
     [InlineData("x..y")]
+    [InlineData("sha256-aa\n")]
     public async Task Hostile_names_are_never_written_anywhere(string name)
     {
         await _lab.Api.CreateAsync(AgentLab.Profile<SeccompProfileResource>(name, Profile), Cancel);

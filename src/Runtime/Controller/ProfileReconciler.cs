@@ -244,7 +244,7 @@ public sealed class ProfileReconciler(IClusterApi api, ProfileFetcher fetcher, P
             catch (Exception e) when (e is OciException or HttpRequestException or ClusterApiException)
             {
                 RuntimeMetrics.Errors.WithLabels("controller", "fetch").Inc();
-                await AnnounceAsync(pod, "ProfileUnavailable", $"{type} profile {source.ResourceName} from {source}: {e.Message}", cancel).ConfigureAwait(false);
+                await AnnounceAsync(pod, "ProfileUnavailable", $"{type} profile {source.ResourceName} from {source}: {RegistryErrors.Describe(e)}", cancel).ConfigureAwait(false);
             }
         }
         return rejected;

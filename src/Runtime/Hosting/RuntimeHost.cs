@@ -26,7 +26,7 @@ public static class RuntimeHost
     /// <summary>Where the webhook answers; deploy/base/webhook.yaml names the same path.</summary>
     public const string WebhookPath = "/mutate-pods";
 
-    public static WebApplication Build(Role roles, RuntimeOptions options, IClusterApi api, string[] args, IAppArmorLoader? appArmor = null, HttpMessageHandler? registryHandler = null, TimeProvider? time = null)
+    public static WebApplication Build(Role roles, RuntimeOptions options, IClusterApi api, string[] args, IAppArmorLoader? appArmor = null, TimeProvider? time = null)
     {
         var builder = WebApplication.CreateSlimBuilder(args);
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
@@ -40,7 +40,7 @@ public static class RuntimeHost
             InsecureRegistries = options.InsecureRegistries,
             MaxAttempts = 2,
             RequestTimeout = options.RegistryRequestTimeout,
-        }, registryHandler));
+        }, handlers: () => RegistryHandler.Create(options)));
         builder.Services.AddSingleton<PodCredentialsSource>();
         var certificate = new ServingCertificate(api, options);
 

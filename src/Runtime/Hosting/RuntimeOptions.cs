@@ -30,6 +30,9 @@ public sealed record RuntimeOptions
     /// </summary>
     public TimeSpan RegistryRequestTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>Refuse a pod the webhook cannot bind (any container left unbound by an error, a spent budget) instead of admitting it unconfined.</summary>
+    public bool FailClosed { get; init; }
+
     public BindingMode Mode { get; init; } = BindingMode.Localhost;
 
     /// <summary>Bind AppArmor artifacts: "auto" (API server ≥ 1.30 and some node's agent loads AppArmor), "true" or "false".</summary>
@@ -102,6 +105,7 @@ public sealed record RuntimeOptions
             ProfileCacheLifetime = T(nameof(ProfileCacheLifetime)) ?? defaults.ProfileCacheLifetime,
             AdmissionBudget = T(nameof(AdmissionBudget)) ?? defaults.AdmissionBudget,
             RegistryRequestTimeout = T(nameof(RegistryRequestTimeout)) ?? defaults.RegistryRequestTimeout,
+            FailClosed = S(nameof(FailClosed)) is { } failClosed && bool.Parse(failClosed),
             Mode = S(nameof(Mode)) is { } mode ? Enum.Parse<BindingMode>(mode, ignoreCase: true) : defaults.Mode,
             AppArmor = S(nameof(AppArmor)) ?? defaults.AppArmor,
             InsecureRegistries = L(nameof(InsecureRegistries)) ?? defaults.InsecureRegistries,
