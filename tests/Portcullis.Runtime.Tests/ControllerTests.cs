@@ -216,14 +216,25 @@ public sealed class ControllerTests(WebhookLab webhook) : IClassFixture<WebhookL
         }, Cancel);
         var options = _lab.Options with { TlsCertificateFile = certificate.CertificateFile, TlsKeyFile = certificate.KeyFile, WebhookUrl = "https://192.0.2.10:8443/mutate-pods" };
         var certificates = new Controller.WebhookCertificates(_lab.Api, options, _lab.Time);
+        _lab.Api.Requests.Clear();
         Assert.True(await certificates.EnsureAsync(Cancel));
         Assert.False(await certificates.EnsureAsync(Cancel));
+        Assert.DoesNotContain(_lab.Api.Requests, r => r.Verb == "replace");
 
         var client = (await _lab.Api.GetAsync<V1MutatingWebhookConfiguration>(null, "portcullis", Cancel))!.Webhooks[0].ClientConfig;
         Assert.Equal("https://192.0.2.10:8443/mutate-pods", client.Url);
         Assert.Null(client.Service);
         Assert.Equal(File.ReadAllBytes(certificate.CertificateFile), client.CaBundle);
         Assert.Null(await _lab.Api.GetAsync<V1Secret>("portcullis-system", "portcullis-webhook-tls", Cancel));
+    }
+
+    [Fact]
+    public async Task A_profile_made_without_a_status_gets_one()
+    {
+        await _lab.Api.CreateAsync(AgentLab.Profile<SeccompProfileResource>("hand-made", WebhookLab.SeccompProfile), Cancel);
+        await _lab.ReconcileAsync();
+        var status = (await _lab.Api.GetAsync<SeccompProfileResource>(null, "hand-made", Cancel))!.Status;
+        Assert.Equal((ProfilePhase.Pending, "no node runs a ready agent"), (status?.Phase, status?.Message));
     }
 
     private Task PolicyAsync(Dictionary<string, string> data) => _lab.Api.CreateAsync(new V1ConfigMap

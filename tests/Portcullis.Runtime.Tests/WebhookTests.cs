@@ -199,12 +199,8 @@ public sealed class WebhookTests(WebhookLab lab) : IClassFixture<WebhookLab>
     [Fact]
     public async Task Fail_closed_refuses_a_pod_it_cannot_bind_and_still_binds_the_ones_it_can()
     {
-        var options = lab.Options with { FailClosed = true };
-        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
         using var clients = new Registry.RegistryClientPool(new Oci.Transport.RegistryOptions());
-        var handler = new Webhook.AdmissionHandler(
-            new Webhook.PodBinder(lab.Api, new Registry.ImageProfileResolver(clients, options, time), new Webhook.PodCredentialsSource(lab.Api, time), options, time),
-            lab.Api, options, new Webhook.AppArmorSupport(lab.Api, options, time), time, Microsoft.Extensions.Logging.Abstractions.NullLogger<Webhook.AdmissionHandler>.Instance);
+        var handler = Handler(lab.Options with { FailClosed = true }, clients);
 
         var unreachable = JsonNode.Parse(File.ReadAllText(Repo.Data("k8s/admissionreview-pod-create.json")))!;
         unreachable["request"]!["object"]!["spec"]!["containers"]![0]!["image"] = "127.0.0.1:1/library/nginx:latest";
@@ -261,5 +257,32 @@ public sealed class WebhookTests(WebhookLab lab) : IClassFixture<WebhookLab>
         using var client = new HttpClient(Registry.RegistryHandler.Create(lab.Options));
         using var busy = await client.GetAsync(new Uri($"http://{host}/busy"), TestContext.Current.CancellationToken);
         Assert.Equal(lab.Options.MaxRetryAfter, busy.Headers.RetryAfter!.Delta);
+    }
+
+    [Fact]
+    public async Task On_a_server_that_drops_scheduling_gates_the_pod_is_warned_that_its_gate_will_not_hold()
+    {
+        using var clients = new Registry.RegistryClientPool(new Oci.Transport.RegistryOptions());
+        var handler = Handler(lab.Options, clients);
+        lab.Api.Version = (1, 26);
+        try
+        {
+            var answer = (await handler.ReviewAsync(CapturedReview(), TestContext.Current.CancellationToken))["response"]!;
+            Assert.NotNull(answer["patch"]);
+            Assert.Contains("drops scheduling gates", answer["warnings"]![0]!.GetValue<string>(), StringComparison.Ordinal);
+        }
+        finally
+        {
+            lab.Api.Version = (1, 32);
+        }
+    }
+
+    /// <summary>An admission handler of its own (own options, clock and caches) over the lab's API and registry.</summary>
+    private Webhook.AdmissionHandler Handler(Hosting.RuntimeOptions options, Registry.RegistryClientPool clients)
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        return new Webhook.AdmissionHandler(
+            new Webhook.PodBinder(lab.Api, new Registry.ImageProfileResolver(clients, options, time), new Webhook.PodCredentialsSource(lab.Api, time), options, time),
+            lab.Api, options, new Webhook.AppArmorSupport(lab.Api, options, time), time, Microsoft.Extensions.Logging.Abstractions.NullLogger<Webhook.AdmissionHandler>.Instance);
     }
 }

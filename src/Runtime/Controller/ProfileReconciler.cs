@@ -113,8 +113,12 @@ public sealed class ProfileReconciler(IClusterApi api, ProfileFetcher fetcher, P
         }
 
         var (lifted, gated) = await LiftGatesAsync(needs, profiles, cancel).ConfigureAwait(false);
-        foreach (var group in profiles.Values.GroupBy(p => (p.Type, p.Status?.Phase ?? ProfilePhase.Pending)))
-            RuntimeMetrics.Profiles.WithLabels(group.Key.Type.ToString().ToLowerInvariant(), group.Key.Item2).Set(group.Count());
+        // Every (type, phase) is set, to 0 where no profile is: a phase that empties must not keep its last count.
+        foreach (var type in Enum.GetValues<ProfileType>())
+        {
+            foreach (var phase in new[] { ProfilePhase.Pending, ProfilePhase.Partial, ProfilePhase.Installed, ProfilePhase.Rejected })
+                RuntimeMetrics.Profiles.WithLabels(type.ToString().ToLowerInvariant(), phase).Set(profiles.Values.Count(p => p.Type == type && (p.Status?.Phase ?? ProfilePhase.Pending) == phase));
+        }
         RuntimeMetrics.GatedPods.Set(gated);
         return new ControllerPass(_fetches.TakeCreated(), lifted, gated, deleted, statusesWritten);
     }
@@ -253,6 +257,7 @@ public sealed class ProfileReconciler(IClusterApi api, ProfileFetcher fetcher, P
     /// <summary>Phase, counts, lastUsed and the in-use finalizer; writes only when something changed.</summary>
     private async Task<bool> UpdateAsync(ProfileResource profile, bool used, List<V1Node> readyNodes, IReadOnlyList<ProfileNodeStatusResource> statuses, DateTime now, CancellationToken cancel)
     {
+        var hadStatus = profile.Status is not null; // a profile made without one gets one, even when it says Pending
         var status = profile.Status ?? new ProfileStatus();
         var before = (status.Phase, status.InstalledNodes, status.AgentNodes, status.LastUsed, Finalized: profile.Metadata.Finalizers?.Contains(RuntimeNames.InUseFinalizer) == true);
         var relevant = readyNodes
@@ -276,7 +281,7 @@ public sealed class ProfileReconciler(IClusterApi api, ProfileFetcher fetcher, P
             finalizers.Remove(RuntimeNames.InUseFinalizer);
         profile.Metadata.Finalizers = finalizers;
         profile.Status = status;
-        if (before == (status.Phase, status.InstalledNodes, status.AgentNodes, status.LastUsed, finalizers.Contains(RuntimeNames.InUseFinalizer)))
+        if (hadStatus && before == (status.Phase, status.InstalledNodes, status.AgentNodes, status.LastUsed, finalizers.Contains(RuntimeNames.InUseFinalizer)))
             return false;
         try
         {

@@ -87,11 +87,13 @@ public sealed class WebhookCertificates(IClusterApi api, RuntimeOptions options,
         for (var i = 0; i < hooks.Count; i++)
         {
             var client = hooks[i].ClientConfig;
-            if (options.WebhookUrl is { } url && (client?.Url != url || client.Service is not null))
-            {
-                patch.Add(PatchOperation.Add($"/webhooks/{i}/clientConfig", new System.Text.Json.Nodes.JsonObject { ["url"] = url, ["caBundle"] = Convert.ToBase64String(bundle) }));
-                continue;
-            }
+            // Only the fields this controller owns: url (and no service beside it) out of cluster, and caBundle.
+            if (client is null)
+                patch.Add(PatchOperation.Add($"/webhooks/{i}/clientConfig", new System.Text.Json.Nodes.JsonObject()));
+            if (options.WebhookUrl is { } url && client?.Url != url)
+                patch.Add(PatchOperation.Add($"/webhooks/{i}/clientConfig/url", url));
+            if (options.WebhookUrl is not null && client?.Service is not null)
+                patch.Add(PatchOperation.Remove($"/webhooks/{i}/clientConfig/service"));
             if (client?.CaBundle is not { } existing || !existing.AsSpan().SequenceEqual(bundle))
                 patch.Add(PatchOperation.Add($"/webhooks/{i}/clientConfig/caBundle", Convert.ToBase64String(bundle)));
         }

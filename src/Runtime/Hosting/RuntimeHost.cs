@@ -73,10 +73,17 @@ public static class RuntimeHost
 
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
-            kestrel.ListenAnyIP(options.HttpPort);
+            void Listen(int port, Action<Microsoft.AspNetCore.Server.Kestrel.Core.ListenOptions>? configure = null)
+            {
+                if (options.ListenAddress is { } address)
+                    kestrel.Listen(System.Net.IPAddress.Parse(address), port, configure ?? (_ => { }));
+                else
+                    kestrel.ListenAnyIP(port, configure ?? (_ => { }));
+            }
+            Listen(options.HttpPort);
             if (roles.HasFlag(Role.Webhook))
             {
-                kestrel.ListenAnyIP(options.HttpsPort, listen => listen.UseHttps(new HttpsConnectionAdapterOptions
+                Listen(options.HttpsPort, listen => listen.UseHttps(new HttpsConnectionAdapterOptions
                 {
                     ServerCertificateSelector = (_, _) => certificate.Current,
                 }));

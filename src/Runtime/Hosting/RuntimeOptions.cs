@@ -75,6 +75,8 @@ public sealed record RuntimeOptions
     public string LeaseName { get; init; } = "portcullis-controller";
 
     // serving
+    /// <summary>The address every port listens on (default: all interfaces), e.g. the pod IP or 127.0.0.1.</summary>
+    public string? ListenAddress { get; init; }
     public int HttpsPort { get; init; } = 8443;
     public int HttpPort { get; init; } = 8080;
     public string? Kubeconfig { get; init; }
@@ -125,6 +127,7 @@ public sealed record RuntimeOptions
             TlsSecret = S(nameof(TlsSecret)) ?? defaults.TlsSecret,
             ServiceName = S(nameof(ServiceName)) ?? defaults.ServiceName,
             LeaseName = S(nameof(LeaseName)) ?? defaults.LeaseName,
+            ListenAddress = S(nameof(ListenAddress)) is { } listen ? System.Net.IPAddress.TryParse(listen, out _) ? listen : throw new FormatException($"ListenAddress: '{listen}' is not an IP address") : null,
             HttpsPort = I(nameof(HttpsPort)) ?? defaults.HttpsPort,
             HttpPort = I(nameof(HttpPort)) ?? defaults.HttpPort,
             Kubeconfig = S(nameof(Kubeconfig)),

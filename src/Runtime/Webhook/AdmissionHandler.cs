@@ -19,6 +19,7 @@ public sealed class AdmissionHandler(PodBinder binder, IClusterApi api, RuntimeO
     // A Deployment of fifty replicas behind a broken registry gives one Event a minute, not fifty.
     private readonly ExpiringCache<string, bool> _announced = new(time, TimeSpan.FromMinutes(1), 10_000);
     private readonly System.Collections.Concurrent.ConcurrentDictionary<Task, bool> _writing = new();
+    private (int Major, int Minor)? _version;
 
     public async Task<JsonObject> ReviewAsync(JsonNode review, CancellationToken cancel)
     {
@@ -84,7 +85,23 @@ public sealed class AdmissionHandler(PodBinder binder, IClusterApi api, RuntimeO
         var (bindings, problems) = await binder.BindAsync(pod, ns!, bindAppArmor, budget.Token).ConfigureAwait(false);
         var gate = pod["spec"]?["nodeName"] is null;
         var patch = PodMutator.Patch(pod, bindings, options.Mode, gate);
+        if (gate && options.Mode == BindingMode.Localhost && patch.Count > 0 && !await KeepsSchedulingGatesAsync(budget.Token).ConfigureAwait(false))
+            problems = [.. problems, $"the API server ({_version!.Value.Major}.{_version.Value.Minor}) drops scheduling gates (they need Kubernetes 1.27 or later): the pod may start before its profiles are on its node and fail to start"];
         return (patch, problems, patch.Count > 0);
+    }
+
+    /// <summary>Scheduling gates are kept from Kubernetes 1.27 (beta, on by default); an older server drops the field silently.</summary>
+    private async Task<bool> KeepsSchedulingGatesAsync(CancellationToken cancel)
+    {
+        try
+        {
+            _version ??= await api.ServerVersionAsync(cancel).ConfigureAwait(false);
+        }
+        catch (ClusterApiException)
+        {
+            return true; // unknown: say nothing rather than something wrong
+        }
+        return _version.Value.Major > 1 || _version.Value.Minor >= 27;
     }
 
     /// <summary>Fail closed: the pod is refused, nothing is patched, and the client is told why.</summary>
