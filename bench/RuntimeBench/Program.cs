@@ -85,6 +85,7 @@ static async Task Webhook()
         HttpsPort = FreePort.Next(),
         HttpPort = FreePort.Next(),
         AppArmor = "false",
+        InsecureRegistries = ["127.0.0.1"], // the bench registry is on loopback, which the webhook refuses unless told
         TlsCertificateFile = Path.Combine(dir, "tls.crt"),
         TlsKeyFile = Path.Combine(dir, "tls.key"),
     };
@@ -188,6 +189,8 @@ static async Task Memory(string role)
     var api = new InMemoryClusterApi();
     foreach (var n in Enumerable.Range(0, 3))
         await api.CreateAsync(new V1Node { Metadata = new V1ObjectMeta { Name = $"node-{n}", Labels = new Dictionary<string, string> { ["portcullis.dev/agent-ready"] = "true" } } });
+    foreach (var n in Enumerable.Range(0, 50)) // the controller acts only in namespaces the webhook binds in
+        await api.CreateAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = $"ns-{n}", Labels = new Dictionary<string, string> { ["portcullis.dev/bind"] = "enabled" } } });
     var profiles = Enumerable.Range(0, Profiles).Select(Profile).ToList();
     foreach (var p in profiles)
         await api.CreateAsync(p);
@@ -199,7 +202,7 @@ static async Task Memory(string role)
         await api.CreateAsync(new V1Pod
         {
             Metadata = new V1ObjectMeta { Name = $"app-{i}", NamespaceProperty = $"ns-{i % 50}", Labels = new Dictionary<string, string> { ["portcullis.dev/bound"] = "true" }, Annotations = new Dictionary<string, string> { ["portcullis.dev/bindings"] = bindings } },
-            Spec = new V1PodSpec { Containers = [new V1Container { Name = "app", Image = "r.example/app@sha256:" + new string('b', 64) }] },
+            Spec = new V1PodSpec { Containers = [new V1Container { Name = "app", Image = "r.example/app@sha256:" + new string('b', 64), SecurityContext = new V1SecurityContext { SeccompProfile = new V1SeccompProfile { Type = "Localhost", LocalhostProfile = profile.Spec.LocalhostProfile } } }] },
             Status = new V1PodStatus { Phase = "Running" },
         });
     }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Portcullis.Runtime.Hosting;
 using Portcullis.Runtime.Kubernetes;
 using Portcullis.Runtime.Status;
@@ -38,7 +39,9 @@ try
     }
     await using var app = RuntimeHost.Build(roles, options, api, args[1..]);
     await app.RunAsync();
-    return 0;
+    // A role whose loop failed stopped the host (and said why in the log): that is not a clean exit.
+    var failed = app.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<Microsoft.Extensions.Hosting.BackgroundService>().Any(s => s.ExecuteTask?.IsFaulted == true);
+    return failed ? 1 : 0;
 }
 catch (Exception e) when (e is ClusterApiException or k8s.Exceptions.KubeConfigException or IOException)
 {

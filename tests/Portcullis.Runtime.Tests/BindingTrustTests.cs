@@ -21,7 +21,7 @@ public sealed class BindingTrustTests(WebhookLab webhook) : IClassFixture<Webhoo
     {
         var (evilImage, evilArtifact) = await webhook.PushImageAsync($"tenant/evil:{Guid.NewGuid():N}", AllowAll);
         await _lab.Api.CreateAsync(ControllerLab.Namespace("tenant"), Cancel);
-        await _lab.Api.CreateAsync(ForgedPod("tenant", $"{webhook.Registry}/tenant/evil@{evilImage}", VictimName,
+        await _lab.Api.CreateAsync(ControllerLab.ForgedPod("tenant", $"{webhook.Registry}/tenant/evil@{evilImage}", VictimName,
             $"{webhook.Registry}/tenant/evil@{evilArtifact}", evilImage.ToString()), Cancel);
         using var agent = new AgentLab(_lab.Api, "node-a", appArmor: true);
         await agent.SyncAsync();
@@ -90,7 +90,7 @@ public sealed class BindingTrustTests(WebhookLab webhook) : IClassFixture<Webhoo
         // The victim's real artifact and subject, claimed for a container that runs another image.
         var (evilImage, _) = await webhook.PushImageAsync($"tenant/evil:{Guid.NewGuid():N}", AllowAll);
         await _lab.Api.CreateAsync(ControllerLab.Namespace("tenant"), Cancel);
-        await _lab.Api.CreateAsync(ForgedPod("tenant", $"{webhook.Registry}/shop/checkout@{evilImage}", VictimName,
+        await _lab.Api.CreateAsync(ControllerLab.ForgedPod("tenant", $"{webhook.Registry}/shop/checkout@{evilImage}", VictimName,
             $"{webhook.Registry}/shop/checkout@{webhook.CheckoutSeccompArtifact}", webhook.CheckoutDigest.ToString()), Cancel);
 
         var pass = await _lab.ReconcileAsync();
@@ -102,7 +102,7 @@ public sealed class BindingTrustTests(WebhookLab webhook) : IClassFixture<Webhoo
     public async Task Pods_outside_the_namespaces_the_webhook_binds_in_are_ignored()
     {
         await _lab.Api.CreateAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = "elsewhere" } }, Cancel);
-        var pod = await _lab.Api.CreateAsync(ForgedPod("elsewhere", $"{webhook.Registry}/shop/checkout@{webhook.CheckoutDigest}", VictimName,
+        var pod = await _lab.Api.CreateAsync(ControllerLab.ForgedPod("elsewhere", $"{webhook.Registry}/shop/checkout@{webhook.CheckoutDigest}", VictimName,
             $"{webhook.Registry}/shop/checkout@{webhook.CheckoutSeccompArtifact}", webhook.CheckoutDigest.ToString()), Cancel);
         await _lab.Api.CreateAsync(AgentLab.Profile<SeccompProfileResource>("unrelated", WebhookLab.SeccompProfile), Cancel);
 
@@ -122,33 +122,6 @@ public sealed class BindingTrustTests(WebhookLab webhook) : IClassFixture<Webhoo
         }
         await _lab.ReconcileAsync();
     }
-
-    /// <summary>A pod as its owner can write it: labelled bound, gated, a localhost profile, and a bindings annotation of its choosing.</summary>
-    private static V1Pod ForgedPod(string ns, string image, string profile, string artifact, string subject) => new()
-    {
-        Metadata = new V1ObjectMeta
-        {
-            Name = "forged-" + Guid.NewGuid().ToString("N")[..6],
-            NamespaceProperty = ns,
-            Labels = new Dictionary<string, string> { ["portcullis.dev/bound"] = "true" },
-            Annotations = new Dictionary<string, string>
-            {
-                ["portcullis.dev/bindings"] = BindingRecord.Write([new ContainerBinding("/spec/containers/0", "c", image, image, null,
-                    new BoundProfile(ProfileType.Seccomp, profile, ProfileNames.SeccompLocalhost(profile), artifact, subject, "image"), null)]),
-            },
-        },
-        Spec = new V1PodSpec
-        {
-            Containers = [new V1Container
-            {
-                Name = "c",
-                Image = image,
-                SecurityContext = new V1SecurityContext { SeccompProfile = new V1SeccompProfile { Type = "Localhost", LocalhostProfile = ProfileNames.SeccompLocalhost(profile) } },
-            }],
-            SchedulingGates = [new V1PodSchedulingGate { Name = "portcullis.dev/profiles" }],
-        },
-        Status = new V1PodStatus { Phase = "Pending" },
-    };
 
     public void Dispose() => _lab.Dispose();
 }

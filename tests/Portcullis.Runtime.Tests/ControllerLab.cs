@@ -43,7 +43,12 @@ public sealed class ControllerLab : IDisposable
     public RuntimeOptions Options { get; }
     public ProfileReconciler Reconciler { get; }
 
-    public Task<ControllerPass> ReconcileAsync() => Reconciler.ReconcileAsync(TestContext.Current.CancellationToken);
+    /// <summary>One pass and the fetches it started, counted as its own (the controller's loop would make the next pass when they end).</summary>
+    public async Task<ControllerPass> ReconcileAsync()
+    {
+        var pass = await Reconciler.ReconcileAsync(TestContext.Current.CancellationToken);
+        return pass with { ProfilesCreated = pass.ProfilesCreated + await Reconciler.FetchesDoneAsync(TestContext.Current.CancellationToken) };
+    }
 
     /// <summary>Admits the captured pod through the webhook over HTTPS and stores the result, as the API server would.</summary>
     public async Task<V1Pod> AdmitAsync()
@@ -66,5 +71,36 @@ public sealed class ControllerLab : IDisposable
     public static IReadOnlyList<BoundProfile> Profiles(V1Pod pod) =>
         BindingRecord.Read(pod.Metadata.Annotations).SelectMany(b => new[] { b.Seccomp, b.AppArmor }).OfType<BoundProfile>().ToList();
 
-    public void Dispose() => _clients.Dispose();
+    /// <summary>A pod as its owner can write it: labelled bound, gated, a localhost profile, and a bindings annotation of its choosing.</summary>
+    public static V1Pod ForgedPod(string ns, string image, string profile, string artifact, string subject) => new()
+    {
+        Metadata = new V1ObjectMeta
+        {
+            Name = "forged-" + Guid.NewGuid().ToString("N")[..6],
+            NamespaceProperty = ns,
+            Labels = new Dictionary<string, string> { ["portcullis.dev/bound"] = "true" },
+            Annotations = new Dictionary<string, string>
+            {
+                ["portcullis.dev/bindings"] = BindingRecord.Write([new ContainerBinding("/spec/containers/0", "c", image, image, null,
+                    new BoundProfile(ProfileType.Seccomp, profile, ProfileNames.SeccompLocalhost(profile), artifact, subject, "image"), null)]),
+            },
+        },
+        Spec = new V1PodSpec
+        {
+            Containers = [new V1Container
+            {
+                Name = "c",
+                Image = image,
+                SecurityContext = new V1SecurityContext { SeccompProfile = new V1SeccompProfile { Type = "Localhost", LocalhostProfile = ProfileNames.SeccompLocalhost(profile) } },
+            }],
+            SchedulingGates = [new V1PodSchedulingGate { Name = "portcullis.dev/profiles" }],
+        },
+        Status = new V1PodStatus { Phase = "Pending" },
+    };
+
+    public void Dispose()
+    {
+        Reconciler.Dispose();
+        _clients.Dispose();
+    }
 }

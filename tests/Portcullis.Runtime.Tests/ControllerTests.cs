@@ -180,11 +180,29 @@ public sealed class ControllerTests(WebhookLab webhook) : IClassFixture<WebhookL
         Assert.True(served.Current!.HasPrivateKey);
         Assert.True(served.Current.MatchesHostname("portcullis-webhook.portcullis-system.svc"));
 
+        // Renewing the serving certificate keeps the CA: the caBundle the API server has stays valid throughout.
         _lab.Time.Advance(TimeSpan.FromDays(340));
         Assert.True(await certificates.EnsureAsync(Cancel));
         var renewed = (await _lab.Api.GetAsync<V1Secret>("portcullis-system", "portcullis-webhook-tls", Cancel))!;
         Assert.NotEqual(secret.Data["tls.crt"], renewed.Data["tls.crt"]);
-        Assert.Equal(renewed.Data["ca.crt"], (await _lab.Api.GetAsync<V1MutatingWebhookConfiguration>(null, "portcullis", Cancel))!.Webhooks[0].ClientConfig.CaBundle);
+        Assert.Equal(secret.Data["ca.crt"], renewed.Data["ca.crt"]);
+        Assert.Equal(secret.Data["ca.crt"], (await _lab.Api.GetAsync<V1MutatingWebhookConfiguration>(null, "portcullis", Cancel))!.Webhooks[0].ClientConfig.CaBundle);
+        using var renewedCert = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(Encoding.ASCII.GetString(renewed.Data["tls.crt"]));
+        chain.ChainPolicy.VerificationTime = _lab.Time.GetUtcNow().UtcDateTime;
+        Assert.True(chain.Build(renewedCert), string.Join("; ", chain.ChainStatus.Select(s => s.StatusInformation)));
+
+        // Near the CA's own end a new CA signs, and the bundle trusts both until the old one expires.
+        for (var year = 0; year < 4; year++)
+        {
+            _lab.Time.Advance(TimeSpan.FromDays(340));
+            await certificates.EnsureAsync(Cancel);
+        }
+        var rotated = (await _lab.Api.GetAsync<V1Secret>("portcullis-system", "portcullis-webhook-tls", Cancel))!;
+        var bundle = new System.Security.Cryptography.X509Certificates.X509Certificate2Collection();
+        bundle.ImportFromPem(Encoding.ASCII.GetString((await _lab.Api.GetAsync<V1MutatingWebhookConfiguration>(null, "portcullis", Cancel))!.Webhooks[0].ClientConfig.CaBundle));
+        Assert.Equal(2, bundle.Count);
+        Assert.Contains(bundle, c => c.Thumbprint == ca.Thumbprint);
+        Assert.Equal(Encoding.ASCII.GetString(rotated.Data["ca.crt"]), Encoding.ASCII.GetString((await _lab.Api.GetAsync<V1MutatingWebhookConfiguration>(null, "portcullis", Cancel))!.Webhooks[0].ClientConfig.CaBundle));
     }
 
     [Fact]
@@ -198,14 +216,25 @@ public sealed class ControllerTests(WebhookLab webhook) : IClassFixture<WebhookL
         }, Cancel);
         var options = _lab.Options with { TlsCertificateFile = certificate.CertificateFile, TlsKeyFile = certificate.KeyFile, WebhookUrl = "https://192.0.2.10:8443/mutate-pods" };
         var certificates = new Controller.WebhookCertificates(_lab.Api, options, _lab.Time);
+        _lab.Api.Requests.Clear();
         Assert.True(await certificates.EnsureAsync(Cancel));
         Assert.False(await certificates.EnsureAsync(Cancel));
+        Assert.DoesNotContain(_lab.Api.Requests, r => r.Verb == "replace");
 
         var client = (await _lab.Api.GetAsync<V1MutatingWebhookConfiguration>(null, "portcullis", Cancel))!.Webhooks[0].ClientConfig;
         Assert.Equal("https://192.0.2.10:8443/mutate-pods", client.Url);
         Assert.Null(client.Service);
         Assert.Equal(File.ReadAllBytes(certificate.CertificateFile), client.CaBundle);
         Assert.Null(await _lab.Api.GetAsync<V1Secret>("portcullis-system", "portcullis-webhook-tls", Cancel));
+    }
+
+    [Fact]
+    public async Task A_profile_made_without_a_status_gets_one()
+    {
+        await _lab.Api.CreateAsync(AgentLab.Profile<SeccompProfileResource>("hand-made", WebhookLab.SeccompProfile), Cancel);
+        await _lab.ReconcileAsync();
+        var status = (await _lab.Api.GetAsync<SeccompProfileResource>(null, "hand-made", Cancel))!.Status;
+        Assert.Equal((ProfilePhase.Pending, "no node runs a ready agent"), (status?.Phase, status?.Message));
     }
 
     private Task PolicyAsync(Dictionary<string, string> data) => _lab.Api.CreateAsync(new V1ConfigMap

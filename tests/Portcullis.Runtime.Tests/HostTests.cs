@@ -17,12 +17,13 @@ public sealed class HostTests
     {
         using var lab = new AgentLab(appArmor: false);
         await lab.Api.CreateAsync(AgentLab.Profile<SeccompProfileResource>("sha256-aa", WebhookLab.SeccompProfile), Cancel);
-        var options = lab.Options with { HttpPort = FreePort.Next(), HttpsPort = FreePort.Next() };
+        var options = lab.Options with { HttpPort = FreePort.Next(), HttpsPort = FreePort.Next(), ListenAddress = "127.0.0.1" };
         await using var app = RuntimeHost.Build(Role.Agent, options, lab.Api, [], lab.AppArmor, time: new FakeTimeProvider(DateTimeOffset.UtcNow));
         await app.StartAsync(Cancel);
         using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{options.HttpPort}") };
 
         Assert.Equal("ok", await client.GetStringAsync("/healthz", Cancel));
+        Assert.Equal([$"http://127.0.0.1:{options.HttpPort}"], app.Urls); // bound to the one address asked for
         await app.Services.GetRequiredService<Readiness>().WhenReadyAsync(Cancel);
         Assert.Equal("ok", await client.GetStringAsync("/readyz", Cancel));
         Assert.True(File.Exists(lab.Seccomp.PathOf("sha256-aa")));

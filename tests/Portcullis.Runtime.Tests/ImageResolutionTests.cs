@@ -47,6 +47,30 @@ public sealed class ImageResolutionTests(WebhookLab lab) : IClassFixture<Webhook
         Assert.Equal(1, counter.Count($"/manifests/{lab.CheckoutDigest}"));
     }
 
+    [Fact]
+    public async Task Lookups_and_their_cache_are_never_shared_between_credential_sets()
+    {
+        using var counter = new CountingHandler();
+        using var clients = new RegistryClientPool(new RegistryOptions(), counter);
+        var resolver = new ImageProfileResolver(clients, new RuntimeOptions(), new FakeTimeProvider());
+        var image = $"{lab.Registry}/shop/checkout@{lab.CheckoutDigest}";
+        var other = new PullCredentials(new Dictionary<string, RegistryCredentials> { [lab.Registry] = new("someone", "else") });
+
+        await resolver.ResolveAsync(image, PullCredentials.None, Cancel);
+        await resolver.ResolveAsync(image, other, Cancel);
+        await resolver.ResolveAsync(image, other, Cancel);
+        Assert.Equal(2, counter.Count($"/manifests/{lab.CheckoutDigest}"));
+    }
+
+    [Fact]
+    public void A_credential_fingerprint_is_keyed_by_the_process_not_a_plain_hash_of_the_secret()
+    {
+        var credentials = new PullCredentials(new Dictionary<string, RegistryCredentials> { ["r.example"] = new("u", "p") });
+        var plain = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData("r.example\0u\0p"u8));
+        Assert.NotEqual(plain, credentials.Key);
+        Assert.Equal(credentials.Key, new PullCredentials(new Dictionary<string, RegistryCredentials> { ["r.example"] = new("u", "p") }).Key);
+    }
+
     private sealed class CountingHandler() : DelegatingHandler(new SocketsHttpHandler())
     {
         private readonly System.Collections.Concurrent.ConcurrentQueue<string> _paths = new();

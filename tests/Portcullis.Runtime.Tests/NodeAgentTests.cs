@@ -82,6 +82,7 @@ public sealed class NodeAgentTests : IDisposable
     [InlineData("..")]
     [InlineData("UPPER")]
     [InlineData("x..y")]
+    [InlineData("sha256-aa\n")]
     public async Task Hostile_names_are_never_written_anywhere(string name)
     {
         await _lab.Api.CreateAsync(AgentLab.Profile<SeccompProfileResource>(name, Profile), Cancel);
@@ -176,7 +177,7 @@ public sealed class NodeAgentTests : IDisposable
 
         await _lab.Api.DeleteAsync<V1DaemonSet>("portcullis-system", "portcullis-agent", Cancel);
         Assert.True(await _lab.Agent.IsBeingUninstalledAsync(Cancel));
-        await _lab.Agent.UninstallAsync(Cancel);
+        Assert.Null(await _lab.Agent.UninstallAsync(Cancel));
         Assert.False(Directory.Exists(Path.Combine(_lab.Root, "seccomp", "portcullis")));
         Assert.Empty(await _lab.Api.ListAsync<ProfileNodeStatusResource>(cancel: Cancel));
         var labels = (await _lab.Api.GetAsync<V1Node>(null, "node-a", Cancel))!.Metadata.Labels;
@@ -191,8 +192,11 @@ public sealed class NodeAgentTests : IDisposable
         _lab.Api.Fault = (_, _) => new Kubernetes.ClusterApiException(System.Net.HttpStatusCode.Forbidden, "forbidden");
 
         Assert.True(await _lab.Agent.IsBeingUninstalledAsync(Cancel));
-        await _lab.Agent.UninstallAsync(Cancel);
+        var left = await _lab.Agent.UninstallAsync(Cancel);
         Assert.False(Directory.Exists(Path.Combine(_lab.Root, "seccomp", "portcullis")));
+        Assert.Contains("portcullis.dev/agent-ready", left, StringComparison.Ordinal); // said, not logged as done
+        _lab.Api.Fault = null;
+        Assert.Equal("true", (await _lab.Api.GetAsync<V1Node>(null, "node-a", Cancel))!.Metadata.Labels["portcullis.dev/agent-ready"]);
     }
 
     private static ulong Inode(string path)

@@ -79,6 +79,8 @@ public sealed class WebhookLab : IAsyncLifetime
             AdmissionBudget = TimeSpan.FromSeconds(3),
             // the budget (on the fake clock) is what cuts a slow registry off; the wall-clock net stays out of the way
             RegistryRequestTimeout = TimeSpan.FromMinutes(10),
+            // the lab's registries are on loopback, an internal address the webhook refuses unless told
+            InsecureRegistries = ["127.0.0.1"],
         };
         _app = RuntimeHost.Build(Role.Webhook, Options, Api, [], time: Time);
         await _app.StartAsync();

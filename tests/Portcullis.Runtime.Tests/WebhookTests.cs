@@ -195,4 +195,94 @@ public sealed class WebhookTests(WebhookLab lab) : IClassFixture<WebhookLab>
         Assert.Equal($"portcullis/{name}.json", pod["spec"]!["initContainers"]![0]!["securityContext"]!["seccompProfile"]!["localhostProfile"]!.GetValue<string>());
         Assert.Null(pod["spec"]!["containers"]![0]!["securityContext"]);
     }
+
+    [Fact]
+    public async Task Fail_closed_refuses_a_pod_it_cannot_bind_and_still_binds_the_ones_it_can()
+    {
+        using var clients = new Registry.RegistryClientPool(new Oci.Transport.RegistryOptions());
+        var handler = Handler(lab.Options with { FailClosed = true }, clients);
+
+        var unreachable = JsonNode.Parse(File.ReadAllText(Repo.Data("k8s/admissionreview-pod-create.json")))!;
+        unreachable["request"]!["object"]!["spec"]!["containers"]![0]!["image"] = "127.0.0.1:1/library/nginx:latest";
+        var refused = (await handler.ReviewAsync(unreachable, TestContext.Current.CancellationToken))["response"]!;
+        Assert.False(refused["allowed"]!.GetValue<bool>());
+        Assert.Null(refused["patch"]);
+        Assert.Equal(403, refused["status"]!["code"]!.GetValue<int>());
+        Assert.Contains("127.0.0.1:1", refused["status"]!["message"]!.GetValue<string>(), StringComparison.Ordinal);
+
+        var broken = CapturedReview();
+        broken["request"]!["object"]!.AsObject().Remove("spec"); // an internal error, not a registry problem
+        Assert.False((await handler.ReviewAsync(broken, TestContext.Current.CancellationToken))["response"]!["allowed"]!.GetValue<bool>());
+
+        var bindable = (await handler.ReviewAsync(CapturedReview(), TestContext.Current.CancellationToken))["response"]!;
+        Assert.True(bindable["allowed"]!.GetValue<bool>());
+        Assert.NotNull(bindable["patch"]);
+    }
+
+    [Theory]
+    [InlineData("localhost:1/library/nginx:latest", "localhost")]
+    [InlineData("169.254.169.254/latest/meta-data:1", "169.254.169.254")]
+    public async Task Registries_on_internal_addresses_are_refused_without_a_connection(string image, string host)
+    {
+        var review = JsonNode.Parse(File.ReadAllText(Repo.Data("k8s/admissionreview-pod-create.json")))!;
+        review["request"]!["object"]!["spec"]!["containers"]![0]!["image"] = image;
+        var warning = (await lab.ReviewAsync(review))["response"]!["warnings"]![0]!.GetValue<string>();
+        Assert.Contains($"refusing to connect to {host}", warning, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_registry_error_body_is_never_echoed_and_its_Retry_After_is_capped()
+    {
+        var builder = Microsoft.AspNetCore.Builder.WebApplication.CreateSlimBuilder();
+        Microsoft.AspNetCore.Hosting.WebHostBuilderKestrelExtensions.ConfigureKestrel(builder.WebHost, k => k.Listen(System.Net.IPAddress.Loopback, 0));
+        await using var app = builder.Build();
+        Microsoft.AspNetCore.Builder.EndpointRouteBuilderExtensions.Map(app, "/{**path}", (Microsoft.AspNetCore.Http.HttpContext http) =>
+        {
+            if (http.Request.Path.StartsWithSegments("/busy"))
+            {
+                http.Response.Headers.RetryAfter = "3600";
+                return Microsoft.AspNetCore.Http.Results.StatusCode(503);
+            }
+            return Microsoft.AspNetCore.Http.Results.Json(new { errors = new[] { new { code = "DENIED", message = "pwned: visit evil.example" } } }, statusCode: 403);
+        });
+        await app.StartAsync(TestContext.Current.CancellationToken);
+        var host = new Uri(app.Urls.First()).Authority;
+
+        var review = JsonNode.Parse(File.ReadAllText(Repo.Data("k8s/admissionreview-pod-create.json")))!;
+        review["request"]!["object"]!["spec"]!["containers"]![0]!["image"] = $"{host}/library/nginx@sha256:{new string('a', 64)}";
+        var warning = (await lab.ReviewAsync(review))["response"]!["warnings"]![0]!.GetValue<string>();
+        Assert.Contains("HTTP 403 DENIED", warning, StringComparison.Ordinal);
+        Assert.DoesNotContain("evil.example", warning, StringComparison.Ordinal);
+
+        using var client = new HttpClient(Registry.RegistryHandler.Create(lab.Options));
+        using var busy = await client.GetAsync(new Uri($"http://{host}/busy"), TestContext.Current.CancellationToken);
+        Assert.Equal(lab.Options.MaxRetryAfter, busy.Headers.RetryAfter!.Delta);
+    }
+
+    [Fact]
+    public async Task On_a_server_that_drops_scheduling_gates_the_pod_is_warned_that_its_gate_will_not_hold()
+    {
+        using var clients = new Registry.RegistryClientPool(new Oci.Transport.RegistryOptions());
+        var handler = Handler(lab.Options, clients);
+        lab.Api.Version = (1, 26);
+        try
+        {
+            var answer = (await handler.ReviewAsync(CapturedReview(), TestContext.Current.CancellationToken))["response"]!;
+            Assert.NotNull(answer["patch"]);
+            Assert.Contains("drops scheduling gates", answer["warnings"]![0]!.GetValue<string>(), StringComparison.Ordinal);
+        }
+        finally
+        {
+            lab.Api.Version = (1, 32);
+        }
+    }
+
+    /// <summary>An admission handler of its own (own options, clock and caches) over the lab's API and registry.</summary>
+    private Webhook.AdmissionHandler Handler(Hosting.RuntimeOptions options, Registry.RegistryClientPool clients)
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        return new Webhook.AdmissionHandler(
+            new Webhook.PodBinder(lab.Api, new Registry.ImageProfileResolver(clients, options, time), new Webhook.PodCredentialsSource(lab.Api, time), options, time),
+            lab.Api, options, new Webhook.AppArmorSupport(lab.Api, options, time), time, Microsoft.Extensions.Logging.Abstractions.NullLogger<Webhook.AdmissionHandler>.Instance);
+    }
 }

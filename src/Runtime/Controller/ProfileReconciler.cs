@@ -14,10 +14,13 @@ namespace Portcullis.Runtime.Controller;
 /// The controller's level-triggered reconcile, one pass over the whole state: profile resources for what
 /// bound pods name; each profile's phase from the agents' per-node statuses; the scheduling gate lifted
 /// once every ready node has a pod's profiles; in-use profiles kept from deletion by a finalizer; image
-/// profiles no pod used for a while collected.
+/// profiles no pod used for a while collected. Whatever fails fails for one pod or one profile: the pass goes
+/// on with the rest, and fetches run beside it (<see cref="ProfileFetches"/>).
 /// </summary>
-public sealed class ProfileReconciler(IClusterApi api, ProfileFetcher fetcher, PodCredentialsSource credentials, RuntimeOptions options, TimeProvider time, ILogger<ProfileReconciler> log)
+public sealed class ProfileReconciler(IClusterApi api, ProfileFetcher fetcher, PodCredentialsSource credentials, RuntimeOptions options, TimeProvider time, ILogger<ProfileReconciler> log) : IDisposable
 {
+    private readonly ProfileFetches _fetches = new(options, time);
+
     private static readonly TimeSpan LastUsedResolution = TimeSpan.FromMinutes(10);
     private static readonly TimeSpan RecheckRejectedAfter = TimeSpan.FromMinutes(1);
     // Pods come and go; what was announced is forgotten after an hour, so the set does not grow with them.
@@ -46,7 +49,18 @@ public sealed class ProfileReconciler(IClusterApi api, ProfileFetcher fetcher, P
         var usedBy = new Dictionary<(ProfileType, string), List<(V1Pod Pod, ProfileNeed Need)>>();
         foreach (var pod in pods)
         {
-            var (podNeeds, problems) = PodProfileNeeds.Of(pod);
+            IReadOnlyList<ProfileNeed> podNeeds;
+            IReadOnlyList<string> problems;
+            try
+            {
+                (podNeeds, problems) = PodProfileNeeds.Of(pod);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // A pod whose needs cannot be read is left gated and out of this pass; the others go on.
+                Failed("pod", $"pod {pod.Metadata.NamespaceProperty}/{pod.Metadata.Name}", e);
+                continue;
+            }
             foreach (var problem in problems)
                 await AnnounceAsync(pod, "BindingIgnored", problem, cancel).ConfigureAwait(false);
             needs.Add((pod, podNeeds));
@@ -60,15 +74,9 @@ public sealed class ProfileReconciler(IClusterApi api, ProfileFetcher fetcher, P
 
         var deleted = await RemoveSquatsAsync(profiles, usedBy, cancel).ConfigureAwait(false);
 
-        var created = 0;
-        foreach (var (key, users) in usedBy.Where(u => !profiles.ContainsKey(u.Key)))
-        {
-            if (await CreateAsync(key.Item1, users, policy, cancel).ConfigureAwait(false) is { } resource)
-            {
-                profiles[key] = resource;
-                created++;
-            }
-        }
+        // Missing profiles are fetched beside the pass; each one that ends wakes the loop for another pass.
+        foreach (var (key, users) in usedBy.Where(u => !profiles.ContainsKey(u.Key) && u.Value.Any(n => n.Need.Source is not null)))
+            _fetches.Start(key, token => CreateAsync(key.Item1, users, policy, token), stop => TimedOutAsync(key, users, stop), cancel);
 
         // A rejected profile is judged again now and then: the policy may have changed, or a signature arrived.
         foreach (var (key, profile) in profiles.Where(p => p.Value.Status?.Phase == ProfilePhase.Rejected && p.Value.Spec.Source is not null && usedBy.ContainsKey(p.Key)).ToList())
@@ -77,13 +85,8 @@ public sealed class ProfileReconciler(IClusterApi api, ProfileFetcher fetcher, P
             if (time.GetUtcNow() - last < RecheckRejectedAfter)
                 continue;
             _rejectedChecked[key] = time.GetUtcNow();
-            if (await JudgeAsync(key.Item1, usedBy[key], policy, cancel).ConfigureAwait(false) is { Status.Phase: not ProfilePhase.Rejected } accepted)
-            {
-                profile.Spec = accepted.Spec;
-                profile.Status = accepted.Status;
-                profiles[key] = await api.ReplaceProfileAsync(profile, cancel).ConfigureAwait(false);
-                _rejectedChecked.TryRemove(key, out _);
-            }
+            var users = usedBy[key];
+            _fetches.Start(key, token => RejudgeAsync(profile, users, policy, token), stop => TimedOutAsync(key, users, stop), cancel);
         }
 
         var statusesWritten = 0;
@@ -91,22 +94,54 @@ public sealed class ProfileReconciler(IClusterApi api, ProfileFetcher fetcher, P
         {
             // In use only by pods it may stand for: a resource that is not what they were bound to holds no finalizer for them.
             var used = usedBy.TryGetValue(key, out var users) && users.Any(u => u.Need.IsMetBy(profile));
-            if (!used && profile.Metadata.DeletionTimestamp is null && profile.Spec.Source is not null
-                && (profile.Status?.LastUsed ?? profile.Metadata.CreationTimestamp ?? now) + options.GarbageCollectAfter < now)
+            try
             {
-                await api.DeleteProfileAsync(profile, cancel).ConfigureAwait(false);
-                deleted++;
-                continue;
+                if (!used && profile.Metadata.DeletionTimestamp is null && profile.Spec.Source is not null
+                    && (profile.Status?.LastUsed ?? profile.Metadata.CreationTimestamp ?? now) + options.GarbageCollectAfter < now)
+                {
+                    await api.DeleteProfileAsync(profile, cancel).ConfigureAwait(false);
+                    deleted++;
+                    continue;
+                }
+                if (await UpdateAsync(profile, used, readyNodes, statuses, now, cancel).ConfigureAwait(false))
+                    statusesWritten++;
             }
-            if (await UpdateAsync(profile, used, readyNodes, statuses, now, cancel).ConfigureAwait(false))
-                statusesWritten++;
+            catch (ClusterApiException e)
+            {
+                Failed("status", $"{profile.Type} profile {profile.Metadata.Name}", e);
+            }
         }
 
         var (lifted, gated) = await LiftGatesAsync(needs, profiles, cancel).ConfigureAwait(false);
-        foreach (var group in profiles.Values.GroupBy(p => (p.Type, p.Status?.Phase ?? ProfilePhase.Pending)))
-            RuntimeMetrics.Profiles.WithLabels(group.Key.Type.ToString().ToLowerInvariant(), group.Key.Item2).Set(group.Count());
+        // Every (type, phase) is set, to 0 where no profile is: a phase that empties must not keep its last count.
+        foreach (var type in Enum.GetValues<ProfileType>())
+        {
+            foreach (var phase in new[] { ProfilePhase.Pending, ProfilePhase.Partial, ProfilePhase.Installed, ProfilePhase.Rejected })
+                RuntimeMetrics.Profiles.WithLabels(type.ToString().ToLowerInvariant(), phase).Set(profiles.Values.Count(p => p.Type == type && (p.Status?.Phase ?? ProfilePhase.Pending) == phase));
+        }
         RuntimeMetrics.GatedPods.Set(gated);
-        return new ControllerPass(created, lifted, gated, deleted, statusesWritten);
+        return new ControllerPass(_fetches.TakeCreated(), lifted, gated, deleted, statusesWritten);
+    }
+
+    /// <summary>Raised when a fetch ends (a profile made, judged again, or given up on): time for another pass.</summary>
+    public event Action? Fetched
+    {
+        add => _fetches.Finished += value;
+        remove => _fetches.Finished -= value;
+    }
+
+    /// <summary>Fetches still running.</summary>
+    public int Fetching => _fetches.Running;
+
+    /// <summary>Completes once every fetch started so far has ended; how many profiles they made (and no later pass will count).</summary>
+    public Task<int> FetchesDoneAsync(CancellationToken cancel) => _fetches.IdleAsync(cancel);
+
+    public void Dispose() => _fetches.Dispose();
+
+    private void Failed(string stage, string what, Exception e)
+    {
+        RuntimeMetrics.Errors.WithLabels("controller", stage).Inc();
+        log.LogWarning("{What}: {Why}", what, e.Message);
     }
 
     /// <summary>
@@ -126,29 +161,68 @@ public sealed class ProfileReconciler(IClusterApi api, ProfileFetcher fetcher, P
             RuntimeMetrics.Errors.WithLabels("controller", "squat").Inc();
             foreach (var (pod, _) in usedBy.GetValueOrDefault(key) ?? [])
                 await AnnounceAsync(pod, "ProfileConflict", why + "; it is deleted and made again from the artifact", cancel).ConfigureAwait(false);
-            if (squat.Metadata.Finalizers?.Remove(RuntimeNames.InUseFinalizer) == true)
-                await api.ReplaceProfileAsync(squat, cancel).ConfigureAwait(false);
-            await api.DeleteProfileAsync(squat, cancel).ConfigureAwait(false);
             profiles.Remove(key);
-            removed++;
+            try
+            {
+                if (squat.Metadata.Finalizers?.Remove(RuntimeNames.InUseFinalizer) == true)
+                    await api.ReplaceProfileAsync(squat, cancel).ConfigureAwait(false);
+                await api.DeleteProfileAsync(squat, cancel).ConfigureAwait(false);
+                removed++;
+            }
+            catch (ClusterApiException e)
+            {
+                Failed("squat", $"{squat.Type} profile {squat.Metadata.Name}", e);
+            }
         }
         return removed;
     }
 
-    private async Task<ProfileResource?> CreateAsync(ProfileType type, List<(V1Pod Pod, ProfileNeed Need)> users, ClusterPolicy policy, CancellationToken cancel)
+    private async Task<bool> CreateAsync(ProfileType type, List<(V1Pod Pod, ProfileNeed Need)> users, ClusterPolicy policy, CancellationToken cancel)
     {
         if (await JudgeAsync(type, users, policy, cancel).ConfigureAwait(false) is not { } resource)
-            return null;
+            return false;
         if (resource.Status?.Phase == ProfilePhase.Rejected)
             log.LogWarning("{Type} profile {Name} rejected: {Why}", resource.Type, resource.Metadata.Name, resource.Status.Message);
+        // Made because pods need it: in use from the start, so a delete before the next pass cannot pull it from under them.
+        resource.Metadata.Finalizers = [RuntimeNames.InUseFinalizer];
         try
         {
-            return await api.CreateProfileAsync(resource, cancel).ConfigureAwait(false);
+            await api.CreateProfileAsync(resource, cancel).ConfigureAwait(false);
+            return true;
         }
         catch (ClusterApiException e) when (e.IsAlreadyExists)
         {
-            return null; // another pass (or an old leader) made it; the next pass reads it
+            return false; // another pass (or an old leader) made it; the next pass reads it
         }
+        catch (ClusterApiException e)
+        {
+            Failed("create", $"{type} profile {resource.Metadata.Name}", e);
+            return false;
+        }
+    }
+
+    private async Task<bool> RejudgeAsync(ProfileResource profile, List<(V1Pod Pod, ProfileNeed Need)> users, ClusterPolicy policy, CancellationToken cancel)
+    {
+        if (await JudgeAsync(profile.Type, users, policy, cancel).ConfigureAwait(false) is not { Status.Phase: not ProfilePhase.Rejected } accepted)
+            return false;
+        profile.Spec = accepted.Spec;
+        profile.Status = accepted.Status;
+        try
+        {
+            await api.ReplaceProfileAsync(profile, cancel).ConfigureAwait(false);
+            _rejectedChecked.TryRemove((profile.Type, profile.Metadata.Name), out _);
+        }
+        catch (ClusterApiException e)
+        {
+            Failed("rejudge", $"{profile.Type} profile {profile.Metadata.Name}", e);
+        }
+        return false;
+    }
+
+    private async Task TimedOutAsync((ProfileType Type, string Name) key, List<(V1Pod Pod, ProfileNeed Need)> users, CancellationToken cancel)
+    {
+        foreach (var (pod, need) in users.Where(u => u.Need.Source is not null).DistinctBy(u => u.Need.Source!.Repository))
+            await AnnounceAsync(pod, "ProfileUnavailable", $"{key.Type} profile {key.Name} from {need.Source}: no answer within {options.FetchDeadline.TotalSeconds:0.#} s", cancel).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -174,7 +248,7 @@ public sealed class ProfileReconciler(IClusterApi api, ProfileFetcher fetcher, P
             catch (Exception e) when (e is OciException or HttpRequestException or ClusterApiException)
             {
                 RuntimeMetrics.Errors.WithLabels("controller", "fetch").Inc();
-                await AnnounceAsync(pod, "ProfileUnavailable", $"{type} profile {source.ResourceName} from {source}: {e.Message}", cancel).ConfigureAwait(false);
+                await AnnounceAsync(pod, "ProfileUnavailable", $"{type} profile {source.ResourceName} from {source}: {RegistryErrors.Describe(e)}", cancel).ConfigureAwait(false);
             }
         }
         return rejected;
@@ -183,6 +257,7 @@ public sealed class ProfileReconciler(IClusterApi api, ProfileFetcher fetcher, P
     /// <summary>Phase, counts, lastUsed and the in-use finalizer; writes only when something changed.</summary>
     private async Task<bool> UpdateAsync(ProfileResource profile, bool used, List<V1Node> readyNodes, IReadOnlyList<ProfileNodeStatusResource> statuses, DateTime now, CancellationToken cancel)
     {
+        var hadStatus = profile.Status is not null; // a profile made without one gets one, even when it says Pending
         var status = profile.Status ?? new ProfileStatus();
         var before = (status.Phase, status.InstalledNodes, status.AgentNodes, status.LastUsed, Finalized: profile.Metadata.Finalizers?.Contains(RuntimeNames.InUseFinalizer) == true);
         var relevant = readyNodes
@@ -206,7 +281,7 @@ public sealed class ProfileReconciler(IClusterApi api, ProfileFetcher fetcher, P
             finalizers.Remove(RuntimeNames.InUseFinalizer);
         profile.Metadata.Finalizers = finalizers;
         profile.Status = status;
-        if (before == (status.Phase, status.InstalledNodes, status.AgentNodes, status.LastUsed, finalizers.Contains(RuntimeNames.InUseFinalizer)))
+        if (hadStatus && before == (status.Phase, status.InstalledNodes, status.AgentNodes, status.LastUsed, finalizers.Contains(RuntimeNames.InUseFinalizer)))
             return false;
         try
         {
@@ -262,6 +337,10 @@ public sealed class ProfileReconciler(IClusterApi api, ProfileFetcher fetcher, P
             catch (ClusterApiException e) when (e.IsNotFound || e.Status == System.Net.HttpStatusCode.UnprocessableEntity)
             {
                 // deleted meanwhile, or the gates changed under us: the next pass sees the new state
+            }
+            catch (ClusterApiException e)
+            {
+                Failed("gate", $"pod {pod.Metadata.NamespaceProperty}/{pod.Metadata.Name}", e);
             }
         }
         return (lifted, gated);

@@ -44,8 +44,10 @@ public sealed class AgentService(IClusterApi api, ProfileAgent agent, Readiness 
         {
             if (await agent.IsBeingUninstalledAsync(cancellationToken).ConfigureAwait(false))
             {
-                await agent.UninstallAsync(cancellationToken).ConfigureAwait(false);
-                log.LogInformation("uninstalled: profiles, statuses and node labels removed");
+                if (await agent.UninstallAsync(cancellationToken).ConfigureAwait(false) is { } left)
+                    log.LogWarning("uninstall incomplete: {Left}", left);
+                else
+                    log.LogInformation("uninstalled: profiles, statuses and node labels removed");
             }
         }
         catch (Exception e) when (e is ClusterApiException or HttpRequestException or IOException)

@@ -31,33 +31,69 @@ public sealed class ControllerService(IClusterApi api, ProfileReconciler reconci
         });
         CancellationTokenSource? leading = null;
         Task? running = null;
+        // A loop that faults stops renewing at once: the lease passes to a replica that works, and this one exits.
+        using var electing = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         elector.OnStartedLeading += () =>
         {
             log.LogInformation("{Identity} leads the controller", identity);
             leading = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
             running = RunAsync(leading.Token);
+            running.ContinueWith(_ => electing.Cancel(), CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
         };
         elector.OnStoppedLeading += () => leading?.Cancel();
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                await elector.RunUntilLeadershipLostAsync(stoppingToken).ConfigureAwait(false);
+                await elector.RunUntilLeadershipLostAsync(electing.Token).ConfigureAwait(false);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 log.LogWarning("leader election: {Why}", e.Message);
             }
+            catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+            {
+            }
             leading?.Cancel();
             if (running is not null)
+            {
                 await running.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                if (running.IsFaulted)
+                    await running.ConfigureAwait(false); // ends ExecuteAsync: the host stops and Program exits non-zero
+            }
             await Task.Delay(TimeSpan.FromSeconds(2), _time, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
     }
 
     private async Task RunAsync(CancellationToken cancel)
     {
+        try
+        {
+            await LoopAsync(cancel).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancel.IsCancellationRequested)
+        {
+            log.LogCritical(e, "the controller loop failed; giving up the lease and exiting");
+            throw;
+        }
+    }
+
+    private async Task LoopAsync(CancellationToken cancel)
+    {
         var trigger = new ChangeTrigger(_time);
+        reconciler.Fetched += trigger.Fire;
+        try
+        {
+            await PassesAsync(trigger, cancel).ConfigureAwait(false);
+        }
+        finally
+        {
+            reconciler.Fetched -= trigger.Fire;
+        }
+    }
+
+    private async Task PassesAsync(ChangeTrigger trigger, CancellationToken cancel)
+    {
         trigger.Watch<V1Pod>(api, $"{RuntimeNames.BoundLabel}=true", cancel);
         trigger.Watch<ProfileNodeStatusResource>(api, null, cancel);
         trigger.Watch<SeccompProfileResource>(api, null, cancel);

@@ -26,7 +26,7 @@ public static class RuntimeHost
     /// <summary>Where the webhook answers; deploy/base/webhook.yaml names the same path.</summary>
     public const string WebhookPath = "/mutate-pods";
 
-    public static WebApplication Build(Role roles, RuntimeOptions options, IClusterApi api, string[] args, IAppArmorLoader? appArmor = null, HttpMessageHandler? registryHandler = null, TimeProvider? time = null)
+    public static WebApplication Build(Role roles, RuntimeOptions options, IClusterApi api, string[] args, IAppArmorLoader? appArmor = null, TimeProvider? time = null)
     {
         var builder = WebApplication.CreateSlimBuilder(args);
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
@@ -40,7 +40,7 @@ public static class RuntimeHost
             InsecureRegistries = options.InsecureRegistries,
             MaxAttempts = 2,
             RequestTimeout = options.RegistryRequestTimeout,
-        }, registryHandler));
+        }, handlers: () => RegistryHandler.Create(options)));
         builder.Services.AddSingleton<PodCredentialsSource>();
         var certificate = new ServingCertificate(api, options);
 
@@ -73,10 +73,17 @@ public static class RuntimeHost
 
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
-            kestrel.ListenAnyIP(options.HttpPort);
+            void Listen(int port, Action<Microsoft.AspNetCore.Server.Kestrel.Core.ListenOptions>? configure = null)
+            {
+                if (options.ListenAddress is { } address)
+                    kestrel.Listen(System.Net.IPAddress.Parse(address), port, configure ?? (_ => { }));
+                else
+                    kestrel.ListenAnyIP(port, configure ?? (_ => { }));
+            }
+            Listen(options.HttpPort);
             if (roles.HasFlag(Role.Webhook))
             {
-                kestrel.ListenAnyIP(options.HttpsPort, listen => listen.UseHttps(new HttpsConnectionAdapterOptions
+                Listen(options.HttpsPort, listen => listen.UseHttps(new HttpsConnectionAdapterOptions
                 {
                     ServerCertificateSelector = (_, _) => certificate.Current,
                 }));

@@ -30,6 +30,9 @@ public sealed record RuntimeOptions
     /// </summary>
     public TimeSpan RegistryRequestTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>Refuse a pod the webhook cannot bind (any container left unbound by an error, a spent budget) instead of admitting it unconfined.</summary>
+    public bool FailClosed { get; init; }
+
     public BindingMode Mode { get; init; } = BindingMode.Localhost;
 
     /// <summary>Bind AppArmor artifacts: "auto" (API server ≥ 1.30 and some node's agent loads AppArmor), "true" or "false".</summary>
@@ -57,6 +60,14 @@ public sealed record RuntimeOptions
 
     // controller
     public TimeSpan GarbageCollectAfter { get; init; } = TimeSpan.FromDays(7);
+
+    /// <summary>How long the controller gives one profile's fetch (every registry call of it), on the injected clock.</summary>
+    public TimeSpan FetchDeadline { get; init; } = TimeSpan.FromSeconds(60);
+
+    public int MaxConcurrentFetches { get; init; } = 4;
+
+    /// <summary>The longest Retry-After the runtime honours: a registry cannot park a lookup for longer.</summary>
+    public TimeSpan MaxRetryAfter { get; init; } = TimeSpan.FromSeconds(2);
     public string PolicyConfigMap { get; init; } = "portcullis-policy";
     public string WebhookConfiguration { get; init; } = "portcullis";
     public string TlsSecret { get; init; } = "portcullis-webhook-tls";
@@ -64,6 +75,8 @@ public sealed record RuntimeOptions
     public string LeaseName { get; init; } = "portcullis-controller";
 
     // serving
+    /// <summary>The address every port listens on (default: all interfaces), e.g. the pod IP or 127.0.0.1.</summary>
+    public string? ListenAddress { get; init; }
     public int HttpsPort { get; init; } = 8443;
     public int HttpPort { get; init; } = 8080;
     public string? Kubeconfig { get; init; }
@@ -94,6 +107,7 @@ public sealed record RuntimeOptions
             ProfileCacheLifetime = T(nameof(ProfileCacheLifetime)) ?? defaults.ProfileCacheLifetime,
             AdmissionBudget = T(nameof(AdmissionBudget)) ?? defaults.AdmissionBudget,
             RegistryRequestTimeout = T(nameof(RegistryRequestTimeout)) ?? defaults.RegistryRequestTimeout,
+            FailClosed = S(nameof(FailClosed)) is { } failClosed && bool.Parse(failClosed),
             Mode = S(nameof(Mode)) is { } mode ? Enum.Parse<BindingMode>(mode, ignoreCase: true) : defaults.Mode,
             AppArmor = S(nameof(AppArmor)) ?? defaults.AppArmor,
             InsecureRegistries = L(nameof(InsecureRegistries)) ?? defaults.InsecureRegistries,
@@ -105,11 +119,15 @@ public sealed record RuntimeOptions
             AgentDaemonSet = S(nameof(AgentDaemonSet)) ?? defaults.AgentDaemonSet,
             ResyncInterval = T(nameof(ResyncInterval)) ?? defaults.ResyncInterval,
             GarbageCollectAfter = T(nameof(GarbageCollectAfter)) ?? defaults.GarbageCollectAfter,
+            FetchDeadline = T(nameof(FetchDeadline)) ?? defaults.FetchDeadline,
+            MaxConcurrentFetches = I(nameof(MaxConcurrentFetches)) ?? defaults.MaxConcurrentFetches,
+            MaxRetryAfter = T(nameof(MaxRetryAfter)) ?? defaults.MaxRetryAfter,
             PolicyConfigMap = S(nameof(PolicyConfigMap)) ?? defaults.PolicyConfigMap,
             WebhookConfiguration = S(nameof(WebhookConfiguration)) ?? defaults.WebhookConfiguration,
             TlsSecret = S(nameof(TlsSecret)) ?? defaults.TlsSecret,
             ServiceName = S(nameof(ServiceName)) ?? defaults.ServiceName,
             LeaseName = S(nameof(LeaseName)) ?? defaults.LeaseName,
+            ListenAddress = S(nameof(ListenAddress)) is { } listen ? System.Net.IPAddress.TryParse(listen, out _) ? listen : throw new FormatException($"ListenAddress: '{listen}' is not an IP address") : null,
             HttpsPort = I(nameof(HttpsPort)) ?? defaults.HttpsPort,
             HttpPort = I(nameof(HttpPort)) ?? defaults.HttpPort,
             Kubeconfig = S(nameof(Kubeconfig)),

@@ -83,8 +83,8 @@ public sealed class ProfileAgent(IClusterApi api, ProfileFileStore seccompFiles,
         }
     }
 
-    /// <summary>Uninstall: no files, no loaded policy, no statuses and no labels left on this node.</summary>
-    public async Task UninstallAsync(CancellationToken cancel)
+    /// <summary>Uninstall: no files, no loaded policy, no statuses and no labels left on this node; what could not be undone, or null.</summary>
+    public async Task<string?> UninstallAsync(CancellationToken cancel)
     {
         // The node first: it needs no API, which may already be refusing us.
         foreach (var name in appArmorFiles.Names())
@@ -94,10 +94,12 @@ public sealed class ProfileAgent(IClusterApi api, ProfileFileStore seccompFiles,
         try
         {
             await ForgetNodeAsync(cancel).ConfigureAwait(false);
+            return null;
         }
         catch (ClusterApiException e)
         {
-            log.LogWarning("uninstall: files removed; statuses and labels left to the API's clean-up: {Why}", e.Message);
+            // Typically 401/403: the manifests (and this agent's account) went first. The node keeps the labels.
+            return $"files removed; this node's ProfileNodeStatuses and its {RuntimeNames.AgentReadyLabel} and {RuntimeNames.AppArmorLabel} labels are left ({e.Message}): remove them by hand";
         }
     }
 

@@ -122,6 +122,7 @@ public sealed partial class ProfileFileStore
         }
     }
 
-    [GeneratedRegex("^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$", RegexOptions.CultureInvariant)]
+    // \z, not $: "$" also matches before a final newline, and a name with one is not a file name the kubelet is given.
+    [GeneratedRegex(@"\A[a-z0-9]([-a-z0-9.]*[a-z0-9])?\z", RegexOptions.CultureInvariant)]
     private static partial Regex NamePattern();
 }

@@ -10,7 +10,8 @@ namespace Portcullis.Runtime.Registry;
 /// <summary>
 /// Image → digest → platform manifest → newest seccomp and AppArmor referrers → checked content. Tags are
 /// resolved with the pod's credentials and cached per credential set for a short time (tags move); what an
-/// image digest carries is cached by digest, for longer (a profile can be attached after the image was pushed).
+/// image digest carries is cached by digest and credential set, for longer (a profile can be attached after
+/// the image was pushed): a pod without pull rights never sees, or joins, another's lookup.
 /// </summary>
 public sealed class ImageProfileResolver(RegistryClientPool clients, RuntimeOptions options, TimeProvider time)
 {
@@ -26,7 +27,7 @@ public sealed class ImageProfileResolver(RegistryClientPool clients, RuntimeOpti
         var client = clients.For(credentials.WithMirrors(options.RegistryMirrors));
         var digest = reference.Digest ?? await TagDigestAsync(client, reference, credentials, cancel).ConfigureAwait(false);
         var repository = reference with { Tag = null, Digest = digest };
-        var key = $"{named.Registry}/{named.Repository}@{digest}";
+        var key = $"{credentials.Key}\n{named.Registry}/{named.Repository}@{digest}";
         if (_images.TryGet(key, out var cached))
         {
             RuntimeMetrics.RegistryCache.WithLabels("hit").Inc();

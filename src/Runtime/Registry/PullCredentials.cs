@@ -6,11 +6,14 @@ namespace Portcullis.Runtime.Registry;
 
 /// <summary>
 /// The registry credentials one pod may use (its imagePullSecrets and its service account's), by registry
-/// host. <see cref="Key"/> fingerprints them so that clients and tag lookups are never shared between pods
-/// with different credentials.
+/// host. <see cref="Key"/> fingerprints them so that clients, lookups and caches are never shared between
+/// pods with different credentials; it is an HMAC under a key made at process start, so a fingerprint seen
+/// in memory or a log cannot be tested against guessed passwords.
 /// </summary>
 public sealed class PullCredentials
 {
+    private static readonly byte[] ProcessKey = RandomNumberGenerator.GetBytes(32);
+
     public static PullCredentials None { get; } = new(new Dictionary<string, RegistryCredentials>());
 
     private readonly IReadOnlyDictionary<string, RegistryCredentials> _byRegistry;
@@ -19,7 +22,7 @@ public sealed class PullCredentials
     {
         _byRegistry = byRegistry;
         var text = string.Join('\n', byRegistry.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => $"{e.Key}\0{e.Value.Username}\0{e.Value.Password}"));
-        Key = byRegistry.Count == 0 ? "" : Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+        Key = byRegistry.Count == 0 ? "" : Convert.ToHexStringLower(HMACSHA256.HashData(ProcessKey, Encoding.UTF8.GetBytes(text)));
     }
 
     public string Key { get; }

@@ -8,7 +8,8 @@ namespace Portcullis.Runtime.Registry;
 /// One <see cref="RegistryClient"/> per set of credentials: connections and bearer tokens are reused between
 /// admissions of pods with the same pull secrets and never between pods with different ones.
 /// </summary>
-public sealed class RegistryClientPool(RegistryOptions baseOptions, HttpMessageHandler? handler = null) : IDisposable
+/// <param name="handlers">makes each client's own HTTP stack (a client disposes its handler); otherwise <paramref name="handler"/>, shared</param>
+public sealed class RegistryClientPool(RegistryOptions baseOptions, HttpMessageHandler? handler = null, Func<HttpMessageHandler>? handlers = null) : IDisposable
 {
     private const int MaxClients = 256;
     private readonly ConcurrentDictionary<string, Lazy<RegistryClient>> _clients = new(StringComparer.Ordinal);
@@ -25,7 +26,7 @@ public sealed class RegistryClientPool(RegistryOptions baseOptions, HttpMessageH
             }
         }
         return _clients.GetOrAdd(credentials.Key, _ => new Lazy<RegistryClient>(() =>
-            new RegistryClient(baseOptions with { Credentials = credentials.For }, handler))).Value;
+            new RegistryClient(baseOptions with { Credentials = credentials.For }, handlers?.Invoke() ?? handler))).Value;
     }
 
     public void Dispose()

@@ -10,15 +10,16 @@ using Portcullis.Runtime.Registry;
 namespace Portcullis.Runtime.Webhook;
 
 /// <summary>
-/// One admission.k8s.io/v1 AdmissionReview in, its answer out. Always allowed: a pod that cannot be bound
-/// (registry down, time budget spent, anything) is admitted unchanged with a warning the client prints and
-/// an Event on the pod's namespace, never refused; the API is only read.
+/// One admission.k8s.io/v1 AdmissionReview in, its answer out. A pod that cannot be bound (registry down,
+/// time budget spent, anything) is admitted unchanged with a warning the client prints and an Event on the
+/// pod's namespace; with <see cref="RuntimeOptions.FailClosed"/> it is refused instead. The API is only read.
 /// </summary>
 public sealed class AdmissionHandler(PodBinder binder, IClusterApi api, RuntimeOptions options, AppArmorSupport appArmor, TimeProvider time, ILogger<AdmissionHandler> log)
 {
     // A Deployment of fifty replicas behind a broken registry gives one Event a minute, not fifty.
     private readonly ExpiringCache<string, bool> _announced = new(time, TimeSpan.FromMinutes(1), 10_000);
     private readonly System.Collections.Concurrent.ConcurrentDictionary<Task, bool> _writing = new();
+    private (int Major, int Minor)? _version;
 
     public async Task<JsonObject> ReviewAsync(JsonNode review, CancellationToken cancel)
     {
@@ -41,16 +42,21 @@ public sealed class AdmissionHandler(PodBinder binder, IClusterApi api, RuntimeO
                 Announce(request, warnings);
             }
             decision = bound ? "bound" : warnings.Count > 0 ? "failed" : decision;
+            if (options.FailClosed && warnings.Count > 0)
+                decision = Refuse(response, string.Join("; ", warnings));
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancel.IsCancellationRequested)
         {
-            // Fail open, whatever went wrong: a webhook that refuses pods takes the cluster down with it.
+            // Fail open unless asked to fail closed: a webhook that refuses pods takes the cluster down with it.
             decision = "failed";
             var why = e is OperationCanceledException ? $"no answer within {options.AdmissionBudget.TotalSeconds:0.#} s" : e.Message;
-            log.LogWarning("admitting {Namespace}/{Pod} unchanged: {Why}", request["namespace"], PodName(request), why);
-            response["warnings"] = new JsonArray(JsonValue.Create($"portcullis: admitted without profiles: {why}"));
-            Announce(request, [$"admitted without profiles: {why}"]);
+            log.LogWarning("{What} {Namespace}/{Pod}: {Why}", options.FailClosed ? "refusing" : "admitting unchanged", request["namespace"], PodName(request), why);
+            var outcome = options.FailClosed ? "refused" : "admitted without profiles";
+            response["warnings"] = new JsonArray(JsonValue.Create($"portcullis: {outcome}: {why}"));
+            Announce(request, [$"{outcome}: {why}"]);
             RuntimeMetrics.Errors.WithLabels("webhook", "admission").Inc();
+            if (options.FailClosed)
+                decision = Refuse(response, why);
         }
         RuntimeMetrics.Admissions.WithLabels(decision).Inc();
         RuntimeMetrics.AdmissionSeconds.Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
@@ -79,7 +85,38 @@ public sealed class AdmissionHandler(PodBinder binder, IClusterApi api, RuntimeO
         var (bindings, problems) = await binder.BindAsync(pod, ns!, bindAppArmor, budget.Token).ConfigureAwait(false);
         var gate = pod["spec"]?["nodeName"] is null;
         var patch = PodMutator.Patch(pod, bindings, options.Mode, gate);
+        if (gate && options.Mode == BindingMode.Localhost && patch.Count > 0 && !await KeepsSchedulingGatesAsync(budget.Token).ConfigureAwait(false))
+            problems = [.. problems, $"the API server ({_version!.Value.Major}.{_version.Value.Minor}) drops scheduling gates (they need Kubernetes 1.27 or later): the pod may start before its profiles are on its node and fail to start"];
         return (patch, problems, patch.Count > 0);
+    }
+
+    /// <summary>Scheduling gates are kept from Kubernetes 1.27 (beta, on by default); an older server drops the field silently.</summary>
+    private async Task<bool> KeepsSchedulingGatesAsync(CancellationToken cancel)
+    {
+        try
+        {
+            _version ??= await api.ServerVersionAsync(cancel).ConfigureAwait(false);
+        }
+        catch (ClusterApiException)
+        {
+            return true; // unknown: say nothing rather than something wrong
+        }
+        return _version.Value.Major > 1 || _version.Value.Minor >= 27;
+    }
+
+    /// <summary>Fail closed: the pod is refused, nothing is patched, and the client is told why.</summary>
+    private static string Refuse(JsonObject response, string why)
+    {
+        response["allowed"] = false;
+        response.Remove("patch");
+        response.Remove("patchType");
+        response["status"] = new JsonObject
+        {
+            ["code"] = 403,
+            ["reason"] = "Forbidden",
+            ["message"] = $"portcullis (fail-closed): the pod cannot be bound to its profiles: {why}",
+        };
+        return "refused";
     }
 
     private static string PodName(JsonObject request) =>

@@ -67,7 +67,7 @@ public sealed class PodBinder(IClusterApi api, ImageProfileResolver resolver, Po
                 }
                 catch (OciException e)
                 {
-                    problems.Add($"container {name}: {e.Message}");
+                    problems.Add($"container {name}: {RegistryErrors.Describe(e)}");
                     continue;
                 }
                 if (resolved.Seccomp is null && resolved.AppArmor is null)
