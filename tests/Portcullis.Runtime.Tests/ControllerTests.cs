@@ -5,6 +5,7 @@ using Portcullis.Oci;
 using Portcullis.Oci.Model;
 using Portcullis.Oci.References;
 using Portcullis.Oci.Signing;
+using Portcullis.Runtime.Kubernetes;
 using Portcullis.Runtime.Resources;
 
 namespace Portcullis.Runtime.Tests;
@@ -35,7 +36,9 @@ public sealed class ControllerTests(WebhookLab webhook) : IClassFixture<WebhookL
         var seccomp = await _lab.Api.GetAsync<SeccompProfileResource>(null, $"sha256-{webhook.CheckoutSeccompArtifact.Hex}", Cancel);
         Assert.Equal(WebhookLab.SeccompProfile, seccomp!.Spec.Content);
         Assert.Equal(webhook.CheckoutDigest.ToString(), seccomp.Spec.Source!.ImageDigest);
-        Assert.Contains("portcullis.dev/in-use", (await _lab.Api.GetAsync<SeccompProfileResource>(null, seccomp.Metadata.Name, Cancel))!.Metadata.Finalizers);
+        var made = (await _lab.Api.GetAsync<SeccompProfileResource>(null, seccomp.Metadata.Name, Cancel))!.Metadata;
+        Assert.Equal("true", made.Labels["portcullis.dev/in-use"]);
+        Assert.Empty(made.Finalizers ?? []); // a finalizer would outlive the controller's account on uninstall
         var appArmor = await _lab.Api.GetAsync<AppArmorProfileResource>(null, $"sha256-{webhook.CheckoutAppArmorArtifact.Hex}", Cancel);
         Assert.Contains($"profile portcullis-sha256-{webhook.CheckoutAppArmorArtifact.Hex} ", appArmor!.Spec.Content, StringComparison.Ordinal);
         Assert.Equal($"portcullis-sha256-{webhook.CheckoutAppArmorArtifact.Hex}", appArmor.Spec.LocalhostProfile);
@@ -114,26 +117,61 @@ public sealed class ControllerTests(WebhookLab webhook) : IClassFixture<WebhookL
     }
 
     [Fact]
-    public async Task A_profile_in_use_survives_deletion_until_its_last_pod_is_gone_and_then_leaves_the_nodes()
+    public async Task A_profile_in_use_cannot_be_deleted_until_its_last_pod_is_gone_and_then_leaves_the_nodes()
     {
+        // The protection is deploy/base/admission-profiles.yaml on the label the controller sets, judged by a real
+        // CEL evaluator in front of the in-memory API (a FAKE), with a cluster admin as the one deleting.
+        var (policies, _) = AgentAdmissionPolicyTests.Load("base");
+        var admin = new AdmittingClusterApi(_lab.Api, policies, new Caller("kubernetes-admin", ["system:masters", "system:authenticated"], new Dictionary<string, string[]>()));
         var pod = await _lab.AdmitAsync();
         using var agent = new AgentLab(_lab.Api, "node-a");
         await _lab.ReconcileAsync();
         await agent.SyncAsync();
         var name = $"sha256-{webhook.CheckoutSeccompArtifact.Hex}";
 
-        await _lab.Api.DeleteAsync<SeccompProfileResource>(null, name, Cancel);
-        var deleting = await _lab.Api.GetAsync<SeccompProfileResource>(null, name, Cancel);
-        Assert.NotNull(deleting!.Metadata.DeletionTimestamp);
+        var refused = await Assert.ThrowsAsync<ClusterApiException>(() => admin.DeleteAsync<SeccompProfileResource>(null, name, Cancel));
+        Assert.Equal(System.Net.HttpStatusCode.Forbidden, refused.Status);
         await _lab.ReconcileAsync();
         await agent.SyncAsync();
         Assert.Contains(name, agent.Seccomp.Names());
 
         await _lab.Api.DeleteAsync<V1Pod>("shop", pod.Metadata.Name, Cancel);
         await _lab.ReconcileAsync();
+        var unused = await _lab.Api.GetAsync<SeccompProfileResource>(null, name, Cancel);
+        Assert.False(unused!.Metadata.Labels?.ContainsKey("portcullis.dev/in-use") ?? false, "the label goes with the last pod");
+        await admin.DeleteAsync<SeccompProfileResource>(null, name, Cancel);
         Assert.Null(await _lab.Api.GetAsync<SeccompProfileResource>(null, name, Cancel));
         await agent.SyncAsync();
         Assert.DoesNotContain(name, agent.Seccomp.Names());
+    }
+
+    [Fact]
+    public async Task A_finalizer_an_older_version_left_is_stripped_so_an_uninstall_cannot_hang_on_it()
+    {
+        // The controller writes through the manifests' admission policies (a real CEL evaluator before the FAKE API).
+        var (policies, ns) = AgentAdmissionPolicyTests.Load("base");
+        var store = new InMemoryClusterApi();
+        var api = new AdmittingClusterApi(store, policies, Caller.Manager(ns));
+        using var lab = new ControllerLab(webhook, api, store);
+        var pod = await lab.AdmitAsync();
+        await lab.ReconcileAsync();
+        var name = $"sha256-{webhook.CheckoutSeccompArtifact.Hex}";
+        var old = (await store.GetAsync<SeccompProfileResource>(null, name, Cancel))!;
+        old.Metadata.Finalizers = ["portcullis.dev/in-use", "someone-else/keep"];
+        old.Metadata.Labels!.Remove("portcullis.dev/in-use");
+        await store.ReplaceAsync(old, Cancel);
+
+        await lab.ReconcileAsync();
+        var upgraded = (await store.GetAsync<SeccompProfileResource>(null, name, Cancel))!;
+        Assert.Equal(["someone-else/keep"], upgraded.Metadata.Finalizers);
+        Assert.Equal("true", upgraded.Metadata.Labels["portcullis.dev/in-use"]);
+
+        // Unused and collected: the label comes off first, or the policy would refuse the controller's own delete.
+        await store.DeleteAsync<V1Pod>("shop", pod.Metadata.Name, Cancel);
+        lab.Time.Advance(TimeSpan.FromDays(8));
+        Assert.True((await lab.ReconcileAsync()).ProfilesDeleted >= 1);
+        Assert.Empty(api.Refusals);
+        Assert.DoesNotContain(name, (await store.ListAsync<SeccompProfileResource>(cancel: Cancel)).Where(p => p.Metadata.DeletionTimestamp is null).Select(p => p.Metadata.Name));
     }
 
     [Fact]

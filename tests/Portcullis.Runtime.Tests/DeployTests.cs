@@ -120,7 +120,11 @@ public sealed class DeployTests
             Assert.Single(objects, o => Str(o["kind"]) == "ServiceAccount" && Str(o["metadata"]!["name"]) == Str(spec["serviceAccountName"]));
             Assert.Equal(("/healthz", "/readyz"), (Str(container["livenessProbe"]!["httpGet"]!["path"]), Str(container["readinessProbe"]!["httpGet"]!["path"])));
             if (Str(workload["kind"]) != "DaemonSet")
+            {
+                // failurePolicy alone fails closed only when the webhook cannot answer, not when it answers "unbound".
+                Assert.Equal(overlay == "overlays/fail-closed", options.FailClosed);
                 continue;
+            }
             Assert.Equal("spec.nodeName", Str(container["env"]!.AsArray().Single(e => Str(e!["name"]) == "NODE_NAME")!["valueFrom"]!["fieldRef"]!["fieldPath"]));
             var seccompDir = Path.Combine(options.KubeletRoot, "seccomp");
             var mount = container["volumeMounts"]!.AsArray().Single(m => Str(m!["mountPath"]) == seccompDir)!;

@@ -30,8 +30,14 @@ public static class RuntimeNames
     public const string NodeLabel = "portcullis.dev/node";
     public const string ProfileLabel = "portcullis.dev/profile";
 
-    /// <summary>Finalizer on profiles that running pods use.</summary>
-    public const string InUseFinalizer = "portcullis.dev/in-use";
+    /// <summary>
+    /// Label ("true") on profiles that running pods use; deploy/base/admission-profiles.yaml refuses their
+    /// deletion. A label, not a finalizer: a finalizer outlives the controller's account on uninstall.
+    /// </summary>
+    public const string InUseLabel = "portcullis.dev/in-use";
+
+    /// <summary>The finalizer versions before the label put on in-use profiles; the controller strips it.</summary>
+    public const string LegacyInUseFinalizer = "portcullis.dev/in-use";
 
     /// <summary>Subdirectory of the kubelet's seccomp root the agent owns.</summary>
     public const string SeccompDirectory = "portcullis";

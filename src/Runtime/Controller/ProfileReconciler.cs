@@ -13,7 +13,7 @@ namespace Portcullis.Runtime.Controller;
 /// <summary>
 /// The controller's level-triggered reconcile, one pass over the whole state: profile resources for what
 /// bound pods name; each profile's phase from the agents' per-node statuses; the scheduling gate lifted
-/// once every ready node has a pod's profiles; in-use profiles kept from deletion by a finalizer; image
+/// once every ready node has a pod's profiles; in-use profiles labelled so an admission policy keeps them from deletion; image
 /// profiles no pod used for a while collected. Whatever fails fails for one pod or one profile: the pass goes
 /// on with the rest, and fetches run beside it (<see cref="ProfileFetches"/>).
 /// </summary>
@@ -92,13 +92,19 @@ public sealed class ProfileReconciler(IClusterApi api, ProfileFetcher fetcher, P
         var statusesWritten = 0;
         foreach (var (key, profile) in profiles)
         {
-            // In use only by pods it may stand for: a resource that is not what they were bound to holds no finalizer for them.
+            // In use only by pods it may stand for: a resource that is not what they were bound to is not in use for them.
             var used = usedBy.TryGetValue(key, out var users) && users.Any(u => u.Need.IsMetBy(profile));
             try
             {
                 if (!used && profile.Metadata.DeletionTimestamp is null && profile.Spec.Source is not null
                     && (profile.Status?.LastUsed ?? profile.Metadata.CreationTimestamp ?? now) + options.GarbageCollectAfter < now)
                 {
+                    // Labelled by an earlier pass (or a finalizer from an older version): unlabelled first, or the policy refuses the delete.
+                    if (IsInUse(profile) || HasLegacyFinalizer(profile))
+                    {
+                        SetInUse(profile, false);
+                        await api.ReplaceProfileAsync(profile, cancel).ConfigureAwait(false);
+                    }
                     await api.DeleteProfileAsync(profile, cancel).ConfigureAwait(false);
                     deleted++;
                     continue;
@@ -164,7 +170,7 @@ public sealed class ProfileReconciler(IClusterApi api, ProfileFetcher fetcher, P
             profiles.Remove(key);
             try
             {
-                if (squat.Metadata.Finalizers?.Remove(RuntimeNames.InUseFinalizer) == true)
+                if (squat.Metadata.Finalizers?.Remove(RuntimeNames.LegacyInUseFinalizer) == true | squat.Metadata.Labels?.Remove(RuntimeNames.InUseLabel) == true)
                     await api.ReplaceProfileAsync(squat, cancel).ConfigureAwait(false);
                 await api.DeleteProfileAsync(squat, cancel).ConfigureAwait(false);
                 removed++;
@@ -184,7 +190,7 @@ public sealed class ProfileReconciler(IClusterApi api, ProfileFetcher fetcher, P
         if (resource.Status?.Phase == ProfilePhase.Rejected)
             log.LogWarning("{Type} profile {Name} rejected: {Why}", resource.Type, resource.Metadata.Name, resource.Status.Message);
         // Made because pods need it: in use from the start, so a delete before the next pass cannot pull it from under them.
-        resource.Metadata.Finalizers = [RuntimeNames.InUseFinalizer];
+        SetInUse(resource, true);
         try
         {
             await api.CreateProfileAsync(resource, cancel).ConfigureAwait(false);
@@ -254,12 +260,12 @@ public sealed class ProfileReconciler(IClusterApi api, ProfileFetcher fetcher, P
         return rejected;
     }
 
-    /// <summary>Phase, counts, lastUsed and the in-use finalizer; writes only when something changed.</summary>
+    /// <summary>Phase, counts, lastUsed and the in-use label; writes only when something changed.</summary>
     private async Task<bool> UpdateAsync(ProfileResource profile, bool used, List<V1Node> readyNodes, IReadOnlyList<ProfileNodeStatusResource> statuses, DateTime now, CancellationToken cancel)
     {
         var hadStatus = profile.Status is not null; // a profile made without one gets one, even when it says Pending
         var status = profile.Status ?? new ProfileStatus();
-        var before = (status.Phase, status.InstalledNodes, status.AgentNodes, status.LastUsed, Finalized: profile.Metadata.Finalizers?.Contains(RuntimeNames.InUseFinalizer) == true);
+        var before = (status.Phase, status.InstalledNodes, status.AgentNodes, status.LastUsed, InUse: IsInUse(profile), Legacy: HasLegacyFinalizer(profile));
         var relevant = readyNodes
             .Where(n => profile.Type == ProfileType.Seccomp || n.Metadata.Labels is { } l && l.TryGetValue(RuntimeNames.AppArmorLabel, out var v) && v == "true")
             .Select(n => n.Metadata.Name).ToHashSet(StringComparer.Ordinal);
@@ -274,14 +280,9 @@ public sealed class ProfileReconciler(IClusterApi api, ProfileFetcher fetcher, P
         status.AgentNodes = relevant.Count;
         if (used && (status.LastUsed is null || now - status.LastUsed > LastUsedResolution))
             status.LastUsed = now;
-        var finalizers = profile.Metadata.Finalizers ?? [];
-        if (used && !finalizers.Contains(RuntimeNames.InUseFinalizer))
-            finalizers.Add(RuntimeNames.InUseFinalizer);
-        else if (!used)
-            finalizers.Remove(RuntimeNames.InUseFinalizer);
-        profile.Metadata.Finalizers = finalizers;
+        SetInUse(profile, used);
         profile.Status = status;
-        if (hadStatus && before == (status.Phase, status.InstalledNodes, status.AgentNodes, status.LastUsed, finalizers.Contains(RuntimeNames.InUseFinalizer)))
+        if (hadStatus && before == (status.Phase, status.InstalledNodes, status.AgentNodes, status.LastUsed, IsInUse(profile), HasLegacyFinalizer(profile)))
             return false;
         try
         {
@@ -292,6 +293,22 @@ public sealed class ProfileReconciler(IClusterApi api, ProfileFetcher fetcher, P
             return false;
         }
         return true;
+    }
+
+    private static bool IsInUse(ProfileResource profile) =>
+        profile.Metadata.Labels?.TryGetValue(RuntimeNames.InUseLabel, out var value) == true && value == "true";
+
+    private static bool HasLegacyFinalizer(ProfileResource profile) =>
+        profile.Metadata.Finalizers?.Contains(RuntimeNames.LegacyInUseFinalizer) == true;
+
+    /// <summary>The in-use label on or off; a finalizer an older version left goes either way, so an uninstall cannot hang on it.</summary>
+    private static void SetInUse(ProfileResource profile, bool used)
+    {
+        profile.Metadata.Finalizers?.Remove(RuntimeNames.LegacyInUseFinalizer);
+        if (used)
+            (profile.Metadata.Labels ??= new Dictionary<string, string>())[RuntimeNames.InUseLabel] = "true";
+        else
+            profile.Metadata.Labels?.Remove(RuntimeNames.InUseLabel);
     }
 
     private async Task<(int Lifted, int Gated)> LiftGatesAsync(List<(V1Pod Pod, IReadOnlyList<ProfileNeed> Needs)> pods, Dictionary<(ProfileType, string), ProfileResource> profiles, CancellationToken cancel)
