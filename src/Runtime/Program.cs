@@ -43,6 +43,11 @@ try
     var failed = app.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<Microsoft.Extensions.Hosting.BackgroundService>().Any(s => s.ExecuteTask?.IsFaulted == true);
     return failed ? 1 : 0;
 }
+catch (FormatException e)
+{
+    Console.Error.WriteLine($"PCL9002: {e.Message}");
+    return 2;
+}
 catch (Exception e) when (e is ClusterApiException or k8s.Exceptions.KubeConfigException or IOException)
 {
     Console.Error.WriteLine($"PCL{(int)Portcullis.Profiles.Diagnostics.DiagnosticId.ClusterApiFailed:D4}: {e.Message}");

@@ -220,6 +220,36 @@ public sealed class WebhookTests(WebhookLab lab) : IClassFixture<WebhookLab>
     }
 
     [Theory]
+    [InlineData("forbiddenSyscalls", "ptrace, write", false, "write")]
+    [InlineData("allowedRegistries", "registry.example", false, "allowedRegistries")]
+    [InlineData("requireSignatures", "true", false, "signature")]
+    [InlineData("forbiddenSyscalls", "ptrace, bpf", true, null)]
+    public async Task In_CRI_O_mode_the_cluster_policy_judges_the_artifact_before_it_is_annotated_and_a_refused_one_refuses_the_pod(string key, string value, bool allowed, string? why)
+    {
+        // CRI-O pulls what the annotation names with no controller between: the webhook is the only place the policy can apply.
+        var options = lab.Options with { Mode = Hosting.BindingMode.CriO, PolicyConfigMap = $"crio-policy-{key}-{allowed}".ToLowerInvariant() };
+        await lab.Api.CreateAsync(new k8s.Models.V1ConfigMap
+        {
+            Metadata = new k8s.Models.V1ObjectMeta { Name = options.PolicyConfigMap, NamespaceProperty = options.Namespace },
+            Data = new Dictionary<string, string> { [key] = value },
+        }, TestContext.Current.CancellationToken);
+        using var clients = new Registry.RegistryClientPool(new Oci.Transport.RegistryOptions { InsecureRegistries = options.InsecureRegistries });
+        var review = await Handler(options, clients).ReviewAsync(CapturedReview(), TestContext.Current.CancellationToken);
+        var answer = review["response"]!;
+
+        Assert.Equal(allowed, answer["allowed"]!.GetValue<bool>());
+        if (allowed)
+        {
+            var pod = WebhookLab.Patched(CapturedReview(), review);
+            Assert.Equal($"{lab.Registry}/shop/checkout@{lab.CheckoutSeccompArtifact}", pod["metadata"]!["annotations"]![RuntimeNames.CrioAnnotationPrefix + "api"]!.GetValue<string>());
+            return;
+        }
+        Assert.Null(answer["patch"]);
+        Assert.Equal(403, answer["status"]!["code"]!.GetValue<int>());
+        Assert.Contains(why!, answer["status"]!["message"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("localhost:1/library/nginx:latest", "localhost")]
     [InlineData("169.254.169.254/latest/meta-data:1", "169.254.169.254")]
     public async Task Registries_on_internal_addresses_are_refused_without_a_connection(string image, string host)
@@ -282,7 +312,8 @@ public sealed class WebhookTests(WebhookLab lab) : IClassFixture<WebhookLab>
     {
         var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
         return new Webhook.AdmissionHandler(
-            new Webhook.PodBinder(lab.Api, new Registry.ImageProfileResolver(clients, options, time), new Webhook.PodCredentialsSource(lab.Api, time), options, time),
+            new Webhook.PodBinder(lab.Api, new Registry.ImageProfileResolver(clients, options, time), new Webhook.PodCredentialsSource(lab.Api, time),
+                new Webhook.CrioPolicyJudge(lab.Api, new Controller.ProfileFetcher(clients, options), options, time), options, time),
             lab.Api, options, new Webhook.AppArmorSupport(lab.Api, options, time), time, Microsoft.Extensions.Logging.Abstractions.NullLogger<Webhook.AdmissionHandler>.Instance);
     }
 }

@@ -42,12 +42,14 @@ public static class RuntimeHost
             RequestTimeout = options.RegistryRequestTimeout,
         }, handlers: () => RegistryHandler.Create(options)));
         builder.Services.AddSingleton<PodCredentialsSource>();
+        builder.Services.AddSingleton<ProfileFetcher>(); // the controller's, and the webhook's judge in CRI-O mode
         var certificate = new ServingCertificate(api, options);
 
         if (roles.HasFlag(Role.Webhook))
         {
             readiness.Expect(Role.Webhook);
             builder.Services.AddSingleton<ImageProfileResolver>();
+            builder.Services.AddSingleton<CrioPolicyJudge>();
             builder.Services.AddSingleton<PodBinder>();
             builder.Services.AddSingleton<AppArmorSupport>();
             builder.Services.AddSingleton<AdmissionHandler>();
@@ -55,7 +57,6 @@ public static class RuntimeHost
         }
         if (roles.HasFlag(Role.Controller))
         {
-            builder.Services.AddSingleton<ProfileFetcher>();
             builder.Services.AddSingleton<ProfileReconciler>();
             builder.Services.AddSingleton<WebhookCertificates>();
             builder.Services.AddHostedService<ControllerService>();
@@ -71,6 +72,7 @@ public static class RuntimeHost
             builder.Services.AddHostedService<AgentService>();
         }
 
+        var clientRoots = roles.HasFlag(Role.Webhook) && options.WebhookClientCaFile is { } clientCa ? WebhookClientAuthentication.Load(clientCa) : null;
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             void Listen(int port, Action<Microsoft.AspNetCore.Server.Kestrel.Core.ListenOptions>? configure = null)
@@ -83,10 +85,10 @@ public static class RuntimeHost
             Listen(options.HttpPort);
             if (roles.HasFlag(Role.Webhook))
             {
-                Listen(options.HttpsPort, listen => listen.UseHttps(new HttpsConnectionAdapterOptions
-                {
-                    ServerCertificateSelector = (_, _) => certificate.Current,
-                }));
+                var https = new HttpsConnectionAdapterOptions { ServerCertificateSelector = (_, _) => certificate.Current };
+                if (clientRoots is not null)
+                    WebhookClientAuthentication.Require(https, clientRoots);
+                Listen(options.HttpsPort, listen => listen.UseHttps(https));
             }
         });
 

@@ -91,6 +91,13 @@ public sealed record RuntimeOptions
     /// <summary>Out of cluster: the CA that signed <see cref="TlsCertificateFile"/> (default: that certificate itself, for a self-signed one).</summary>
     public string? WebhookCaFile { get; init; }
 
+    /// <summary>
+    /// PEM CA bundle for the API server's client certificate (its AdmissionConfiguration's kubeConfigFile): when set,
+    /// the webhook completes TLS only with a client certificate that chains to it. Where the cluster cannot send one,
+    /// deploy/base/networkpolicy.yaml is what keeps other pods out.
+    /// </summary>
+    public string? WebhookClientCaFile { get; init; }
+
     public static RuntimeOptions From(IConfiguration config)
     {
         var defaults = new RuntimeOptions();
@@ -135,6 +142,7 @@ public sealed record RuntimeOptions
             TlsKeyFile = S(nameof(TlsKeyFile)),
             WebhookUrl = S(nameof(WebhookUrl)),
             WebhookCaFile = S(nameof(WebhookCaFile)),
+            WebhookClientCaFile = S(nameof(WebhookClientCaFile)),
         };
     }
 

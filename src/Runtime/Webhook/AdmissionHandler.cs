@@ -30,7 +30,16 @@ public sealed class AdmissionHandler(PodBinder binder, IClusterApi api, RuntimeO
         var decision = "skipped";
         try
         {
-            var (patch, warnings, bound) = await DecideAsync(request, cancel).ConfigureAwait(false);
+            var (patch, warnings, bound, refusals) = await DecideAsync(request, cancel).ConfigureAwait(false);
+            if (refusals.Count > 0)
+            {
+                var why = string.Join("; ", refusals);
+                log.LogWarning("refusing {Namespace}/{Pod}: {Why}", request["namespace"], PodName(request), why);
+                Announce(request, refusals);
+                RuntimeMetrics.Admissions.WithLabels(Refuse(response, why, "portcullis: the cluster policy refuses a profile the pod's image carries")).Inc();
+                RuntimeMetrics.AdmissionSeconds.Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
+                return Review(review, response);
+            }
             if (patch.Count > 0)
             {
                 response["patchType"] = "JSONPatch";
@@ -60,15 +69,17 @@ public sealed class AdmissionHandler(PodBinder binder, IClusterApi api, RuntimeO
         }
         RuntimeMetrics.Admissions.WithLabels(decision).Inc();
         RuntimeMetrics.AdmissionSeconds.Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
-        return new JsonObject
-        {
-            ["apiVersion"] = review["apiVersion"]?.GetValue<string>() ?? "admission.k8s.io/v1",
-            ["kind"] = "AdmissionReview",
-            ["response"] = response,
-        };
+        return Review(review, response);
     }
 
-    private async Task<(IReadOnlyList<PatchOperation> Patch, IReadOnlyList<string> Warnings, bool Bound)> DecideAsync(JsonObject request, CancellationToken cancel)
+    private static JsonObject Review(JsonNode review, JsonObject response) => new()
+    {
+        ["apiVersion"] = review["apiVersion"]?.GetValue<string>() ?? "admission.k8s.io/v1",
+        ["kind"] = "AdmissionReview",
+        ["response"] = response,
+    };
+
+    private async Task<(IReadOnlyList<PatchOperation> Patch, IReadOnlyList<string> Warnings, bool Bound, IReadOnlyList<string> Refusals)> DecideAsync(JsonObject request, CancellationToken cancel)
     {
         var ns = request["namespace"]?.GetValue<string>();
         if (request["operation"]?.GetValue<string>() != "CREATE"
@@ -77,17 +88,19 @@ public sealed class AdmissionHandler(PodBinder binder, IClusterApi api, RuntimeO
             || options.IsExcluded(ns)
             || request["object"] is not JsonObject pod
             || pod["metadata"]?["annotations"]?[RuntimeNames.OptOutAnnotation]?.GetValue<string>() == "disabled")
-            return ([], [], false);
+            return ([], [], false, []);
 
         using var deadline = new CancellationTokenSource(options.AdmissionBudget, time);
         using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancel, deadline.Token);
         var bindAppArmor = await appArmor.BindAsync(budget.Token).ConfigureAwait(false);
-        var (bindings, problems) = await binder.BindAsync(pod, ns!, bindAppArmor, budget.Token).ConfigureAwait(false);
+        var (bindings, problems, refusals) = await binder.BindAsync(pod, ns!, bindAppArmor, budget.Token).ConfigureAwait(false);
+        if (refusals.Count > 0)
+            return ([], problems, false, refusals);
         var gate = pod["spec"]?["nodeName"] is null;
         var patch = PodMutator.Patch(pod, bindings, options.Mode, gate);
         if (gate && options.Mode == BindingMode.Localhost && patch.Count > 0 && !await KeepsSchedulingGatesAsync(budget.Token).ConfigureAwait(false))
             problems = [.. problems, $"the API server ({_version!.Value.Major}.{_version.Value.Minor}) drops scheduling gates (they need Kubernetes 1.27 or later): the pod may start before its profiles are on its node and fail to start"];
-        return (patch, problems, patch.Count > 0);
+        return (patch, problems, patch.Count > 0, []);
     }
 
     /// <summary>Scheduling gates are kept from Kubernetes 1.27 (beta, on by default); an older server drops the field silently.</summary>
@@ -105,7 +118,7 @@ public sealed class AdmissionHandler(PodBinder binder, IClusterApi api, RuntimeO
     }
 
     /// <summary>Fail closed: the pod is refused, nothing is patched, and the client is told why.</summary>
-    private static string Refuse(JsonObject response, string why)
+    private static string Refuse(JsonObject response, string why, string message = "portcullis (fail-closed): the pod cannot be bound to its profiles")
     {
         response["allowed"] = false;
         response.Remove("patch");
@@ -114,7 +127,7 @@ public sealed class AdmissionHandler(PodBinder binder, IClusterApi api, RuntimeO
         {
             ["code"] = 403,
             ["reason"] = "Forbidden",
-            ["message"] = $"portcullis (fail-closed): the pod cannot be bound to its profiles: {why}",
+            ["message"] = $"{message}: {why}",
         };
         return "refused";
     }

@@ -12,12 +12,13 @@ namespace Portcullis.Runtime.Webhook;
 /// matches, else the profiles its image carries. Only reads (the API for bindings, secrets and node states;
 /// the registry for images); a container that already names a profile keeps it.
 /// </summary>
-public sealed class PodBinder(IClusterApi api, ImageProfileResolver resolver, PodCredentialsSource credentials, RuntimeOptions options, TimeProvider time)
+public sealed class PodBinder(IClusterApi api, ImageProfileResolver resolver, PodCredentialsSource credentials, CrioPolicyJudge crioPolicy, RuntimeOptions options, TimeProvider time)
 {
     private readonly ExpiringCache<string, IReadOnlyList<ProfileBindingResource>> _bindings = new(time, TimeSpan.FromSeconds(10), 10_000);
     private readonly ExpiringCache<string, ProfileResource?> _profiles = new(time, TimeSpan.FromSeconds(10), 10_000);
 
-    public async Task<(IReadOnlyList<ContainerBinding> Bindings, IReadOnlyList<string> Problems)> BindAsync(JsonObject pod, string ns, bool bindAppArmor, CancellationToken cancel)
+    /// <summary>The containers' bindings; problems that leave a container unbound; refusals that refuse the whole pod.</summary>
+    public async Task<(IReadOnlyList<ContainerBinding> Bindings, IReadOnlyList<string> Problems, IReadOnlyList<string> Refusals)> BindAsync(JsonObject pod, string ns, bool bindAppArmor, CancellationToken cancel)
     {
         var spec = pod["spec"] as JsonObject ?? throw new FormatException("the pod has no spec");
         var labels = (pod["metadata"]?["labels"] as JsonObject)?.ToDictionary(l => l.Key, l => l.Value?.GetValue<string>() ?? "");
@@ -30,6 +31,7 @@ public sealed class PodBinder(IClusterApi api, ImageProfileResolver resolver, Po
         PullCredentials? pull = null;
         var result = new List<ContainerBinding>();
         var problems = new List<string>();
+        var refusals = new List<string>();
         foreach (var (path, container) in Containers(spec))
         {
             var name = container["name"]?.GetValue<string>() ?? "";
@@ -72,6 +74,24 @@ public sealed class PodBinder(IClusterApi api, ImageProfileResolver resolver, Po
                 }
                 if (resolved.Seccomp is null && resolved.AppArmor is null)
                     continue;
+                if (options.Mode == BindingMode.CriO && wantSeccomp && resolved.Seccomp is { } found)
+                {
+                    string? refused;
+                    try
+                    {
+                        refused = await crioPolicy.RefusalAsync(found, pull, cancel).ConfigureAwait(false);
+                    }
+                    catch (Exception e) when (e is OciException or HttpRequestException)
+                    {
+                        problems.Add($"container {name}: seccomp profile {found.ArtifactReference} could not be judged by the cluster policy: {RegistryErrors.Describe(e)}; not annotated");
+                        continue;
+                    }
+                    if (refused is not null)
+                    {
+                        refusals.Add($"container {name}: the cluster policy refuses seccomp profile {found.ArtifactReference}: {refused}");
+                        continue;
+                    }
+                }
                 binding = new ContainerBinding(path, name, image, resolved.Pinned.ToString(), resolved.Platform,
                     wantSeccomp ? FromImage(resolved.Seccomp) : null,
                     wantAppArmor && options.Mode == BindingMode.Localhost ? FromImage(resolved.AppArmor) : null);
@@ -81,7 +101,7 @@ public sealed class PodBinder(IClusterApi api, ImageProfileResolver resolver, Po
             if (binding.BindsAnything)
                 result.Add(binding);
         }
-        return (result, problems);
+        return (result, problems, refusals);
     }
 
     private static IEnumerable<(string Path, JsonObject Container)> Containers(JsonObject spec)
