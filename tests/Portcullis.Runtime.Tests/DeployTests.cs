@@ -123,6 +123,14 @@ public sealed class DeployTests
             {
                 // failurePolicy alone fails closed only when the webhook cannot answer, not when it answers "unbound".
                 Assert.Equal(overlay == "overlays/fail-closed", options.FailClosed);
+                Assert.Equal(overlay == "overlays/webhook-client-auth", options.WebhookClientCaFile is not null);
+                if (options.WebhookClientCaFile is { } caFile)
+                {
+                    // The file the option names lies in a mounted Secret volume whose items put ca.crt there.
+                    var caMount = container["volumeMounts"]!.AsArray().Single(m => caFile.StartsWith(Str(m!["mountPath"]) + "/", StringComparison.Ordinal))!;
+                    var secret = spec["volumes"]!.AsArray().Single(v => Str(v!["name"]) == Str(caMount["name"]))!["secret"]!;
+                    Assert.Contains(secret["items"]!.AsArray(), i => Str(caMount["mountPath"]) + "/" + Str(i!["path"]) == caFile);
+                }
                 continue;
             }
             Assert.Equal("spec.nodeName", Str(container["env"]!.AsArray().Single(e => Str(e!["name"]) == "NODE_NAME")!["valueFrom"]!["fieldRef"]!["fieldPath"]));
