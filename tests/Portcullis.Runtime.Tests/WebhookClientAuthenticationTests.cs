@@ -100,7 +100,7 @@ public sealed class WebhookClientAuthenticationTests
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256);
         request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.2")], false));
-        using var issued = request.Create(authority, DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1), RandomNumberGenerator.GetBytes(8));
+        using var issued = request.Create(authority, new DateTimeOffset(authority.NotBefore), new DateTimeOffset(authority.NotAfter).AddHours(-1), RandomNumberGenerator.GetBytes(8));
         // SslStream sends a client certificate only with its private key, exported once so the platform can use it.
         using var withKey = issued.CopyWithPrivateKey(key);
         return X509CertificateLoader.LoadPkcs12(withKey.Export(X509ContentType.Pkcs12), null);
