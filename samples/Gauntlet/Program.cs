@@ -246,6 +246,76 @@ app.MapGet("/lock", () =>
     File.Replace(file, Path.GetTempFileName(), null);
     return size.ToString();
 });
+app.MapGet("/priority", () =>
+{
+    // setpriority: no test calls it, and no curated table named it.
+    using var self = Process.GetCurrentProcess();
+    self.PriorityClass = ProcessPriorityClass.BelowNormal;
+    return self.PriorityClass.ToString();
+});
+app.MapGet("/sendfile", async () =>
+{
+    // sendfile(2) from a file to a socket, as Socket.SendFile does it.
+    var file = Path.GetTempFileName();
+    await File.WriteAllBytesAsync(file, new byte[64 * 1024]);
+    using var listener = new TcpListener(IPAddress.Loopback, 0);
+    listener.Start();
+    using var client = new TcpClient();
+    await client.ConnectAsync(IPAddress.Loopback, ((IPEndPoint)listener.LocalEndpoint).Port);
+    using var server = await listener.AcceptTcpClientAsync();
+    var received = Task.Run(async () =>
+    {
+        var total = 0;
+        var buffer = new byte[16 * 1024];
+        int n;
+        while (total < 64 * 1024 && (n = await server.GetStream().ReadAsync(buffer)) > 0)
+            total += n;
+        return total;
+    });
+    client.Client.SendFile(file);
+    var bytes = await received;
+    File.Delete(file);
+    return bytes.ToString();
+});
+app.MapGet("/hardlink", () =>
+{
+    // Links and their targets, and the mode of a file the app made.
+    if (OperatingSystem.IsWindows())
+        return "windows";
+    var dir = Directory.CreateTempSubdirectory("gauntlet-links-").FullName;
+    var file = Path.Combine(dir, "a");
+    File.WriteAllText(file, "a");
+    Directory.CreateSymbolicLink(Path.Combine(dir, "dirlink"), dir);
+    var resolved = File.ResolveLinkTarget(Path.Combine(dir, "dirlink"), returnFinalTarget: true)?.Name;
+    File.SetUnixFileMode(file, UnixFileMode.UserRead);
+    var mode = File.GetUnixFileMode(file);
+    Directory.Delete(dir, true);
+    return $"{resolved} {mode}";
+});
+app.MapGet("/signal", () =>
+{
+    // A POSIX signal handler, and a signal sent to a child.
+    if (OperatingSystem.IsWindows())
+        return "windows";
+    using var registration = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGCONT, c => c.Cancel = true);
+    using var child = Process.Start(new ProcessStartInfo("dotnet", "--list-runtimes") { RedirectStandardOutput = true })!;
+    child.Kill();
+    child.WaitForExit();
+    return child.HasExited.ToString();
+});
+app.MapGet("/netstat", () =>
+{
+    var properties = System.Net.NetworkInformation.IPGlobalProperties.GetIPGlobalProperties();
+    return $"{properties.HostName} {properties.GetActiveTcpListeners().Length > 0} {properties.GetIPv4GlobalStatistics().DefaultTtl > 0}";
+});
+app.MapGet("/clock", () =>
+{
+    // Time: the monotonic and wall clocks, a timer's wait, the local zone.
+    var start = Stopwatch.GetTimestamp();
+    Thread.Sleep(5);
+    return $"{Stopwatch.GetElapsedTime(start).TotalMilliseconds >= 0} {TimeZoneInfo.Local.Id.Length > 0} {DateTime.Now.Year}";
+});
+app.MapGet("/terminal", () => $"{Console.IsInputRedirected} {Console.IsOutputRedirected} {Console.BufferWidth >= 0}");
 app.MapGet("/environment", () => $"{Environment.GetEnvironmentVariables().Count} {Environment.OSVersion.Platform} {Environment.UserName}");
 
 app.Run();

@@ -4,87 +4,121 @@ using Portcullis.Analyzer.Knowledge;
 using Portcullis.Analyzer.Loading;
 using Portcullis.Analyzer.Model;
 using Portcullis.Analyzer.Passes;
+using Portcullis.Profiles.Diagnostics;
 
 namespace Portcullis.Analyzer;
 
 /// <summary>
-/// Predicts the syscalls of a published .NET app: load (<see cref="AppAssemblies"/>), reachability
-/// (<see cref="Reachability"/>), framework calls to measured groups (<see cref="Triggers"/> and the
-/// knowledge base), P/Invokes into libc and the imports of the native libraries the app ships
-/// (<see cref="NativeImports"/>, <see cref="LibcSyscalls"/>). Each predicted syscall keeps where it comes from.
+/// Predicts the syscalls of a published .NET app from its code and its framework's: load the app and the
+/// shared framework it runs on (<see cref="AppAssemblies"/>), walk app and framework IL together
+/// (<see cref="Reachability"/>) down to the P/Invokes, find each P/Invoke's library (<see cref="PInvokeTargets"/>)
+/// and what its export can make (<see cref="NativeSide"/>: the binary's code, then libc's functions by
+/// <see cref="LibcSyscalls"/>). Each predicted syscall keeps the app's call site, the framework path and the
+/// native path that lead to it. The runtime's own libraries (QCalls) are the measured start-up base, not predicted.
 /// </summary>
 public static class AppAnalyzer
 {
     private const int EvidencePerSyscall = 5;
-    private static readonly string[] Libc = ["libc", "libc.so", "libc.so.6", "c"];
+    private const int PathEnds = 6;
 
-    /// <param name="rootMethod">Walk from this method (Namespace.Type::Method) instead of the entry point; native libraries are then left out.</param>
-    public static Prediction Analyze(string directory, KnowledgeBase? knowledge = null, string? entryAssembly = null, string? rootMethod = null)
+    /// <param name="rootMethod">Walk from this method (Namespace.Type::Method) instead of the entry point; native libraries the app ships but never P/Invokes are then left out.</param>
+    public static Prediction Analyze(string directory, string? entryAssembly = null, string? rootMethod = null)
     {
-        knowledge ??= KnowledgeBase.Shipped() ?? throw new InvalidOperationException("no knowledge base is shipped for this architecture");
         using var app = AppAssemblies.Load(directory, entryAssembly);
+        var diagnostics = new List<Diagnostic>();
+        foreach (var missing in app.MissingFrameworks)
+            diagnostics.Add(Diagnostic.Warning(DiagnosticId.FrameworkNotFound, $"the app runs on {missing}, which is not installed here: calls into it are not followed, so paths its tests do not exercise are not covered; install that runtime where analysis runs"));
+
         var reach = new Reachability(app).Run(rootMethod);
+        foreach (var u in reach.Unfollowable)
+            diagnostics.Add(Diagnostic.Warning(DiagnosticId.AnalysisIncomplete, $"{Name(u.Site)}{At(u.Site, u.Offset)} calls {u.What}: the type it names cannot be followed; cover that path with a test"));
+
         var evidence = new Dictionary<string, List<Evidence>>(StringComparer.Ordinal);
-        var groups = new SortedSet<string>(StringComparer.Ordinal);
         void Add(string syscall, Evidence e) => (evidence.TryGetValue(syscall, out var list) ? list : evidence[syscall] = []).Add(e);
-
-        var webServer = false;
-        foreach (var call in reach.Calls)
+        var targets = new PInvokeTargets(app);
+        var native = new NativeSide(diagnostics);
+        var reachedLibraries = new SortedSet<string>(StringComparer.Ordinal);
+        var notFound = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var pinvoke in reach.PInvokes)
         {
-            var found = Triggers.For(call.DeclaringType, call.Member);
-            if (found.Count == 0)
+            var target = targets.Of(pinvoke);
+            IReadOnlyList<(string Syscall, string Native)> made = target.Kind switch
+            {
+                PInvokeTargetKind.Libc => (LibcSyscalls.For(target.Entry) ?? []).Select(s => (s, $"libc!{target.Entry}")).ToList(),
+                PInvokeTargetKind.Library => native.Of(target.LibraryPath!, target.Entry),
+                _ => [],
+            };
+            if (target.Kind is PInvokeTargetKind.Libc && LibcSyscalls.For(target.Entry) is null)
+                diagnostics.Add(Diagnostic.Warning(DiagnosticId.AnalysisIncomplete, $"{Name(pinvoke)} calls libc's {target.Entry}, whose syscalls analysis does not know; allow them with --allow or cover the path with a test"));
+            if (target.Kind is PInvokeTargetKind.NotFound && notFound.Add(target.Module))
+                diagnostics.Add(Diagnostic.Warning(DiagnosticId.AnalysisIncomplete, $"{Name(pinvoke)} calls into {target.Module}, which is neither in the app nor in its framework: what it makes is not predicted"));
+            if (target.Kind is PInvokeTargetKind.Library)
+                reachedLibraries.Add(Path.GetFileName(target.LibraryPath!));
+            if (made.Count == 0)
                 continue;
-            webServer |= Triggers.HostsWebServer(call.DeclaringType);
-            var api = call.Member == ".type" ? call.DeclaringType : $"{call.DeclaringType}::{call.Member}";
-            var site = Name(call.Site);
-            var source = SourceOf(call.Site, call.Offset);
-            foreach (var group in found)
-            {
-                groups.Add(group);
-                foreach (var syscall in knowledge.Groups.GetValueOrDefault(group) ?? [])
-                    Add(syscall, new Evidence(site, api, group, call.Offset, source));
-            }
+            var site = SiteOf(app, reach, pinvoke);
+            foreach (var (syscall, via) in made)
+                Add(syscall, site with { Native = via });
         }
 
-        var natives = app.NativeLibraries.ToDictionary(p => Path.GetFileName(p), p => p, StringComparer.Ordinal);
-        foreach (var (site, pinvoke) in reach.PInvokes)
-        {
-            var module = pinvoke.PInvokeInfo?.Module?.Name ?? "";
-            var function = pinvoke.PInvokeInfo?.EntryPoint ?? pinvoke.Name;
-            if (Libc.Contains(module) && LibcSyscalls.For(function) is { } syscalls)
-            {
-                foreach (var s in syscalls)
-                    Add(s, new Evidence(Name(site), $"{module}!{function}", "libc", null, null));
-            }
-        }
-        // The whole app: every native library it ships (loaded by name, dlopen or a package's resolver). One root: those its P/Invokes name.
-        var invoked = reach.PInvokes.Select(p => p.PInvoke.PInvokeInfo?.Module?.Name ?? "").ToHashSet(StringComparer.Ordinal);
-        foreach (var library in app.NativeLibraries.Where(l => rootMethod is null || invoked.Any(m => m.Length > 0 && Path.GetFileName(l).StartsWith("lib" + m, StringComparison.Ordinal))))
+        // Libraries the app ships that no P/Invoke reaches are loaded by a package's own resolver: all their imports count.
+        foreach (var library in app.NativeLibraries.Where(l => rootMethod is null && !reachedLibraries.Contains(Path.GetFileName(l))))
         {
             var name = Path.GetFileName(library);
             foreach (var function in NativeImports.Of(library))
             {
                 foreach (var s in LibcSyscalls.For(function) ?? [])
-                    Add(s, new Evidence(Path.GetRelativePath(app.Directory, library), $"{name}!{function}", "native", null, null));
+                    Add(s, new Evidence(Path.GetRelativePath(app.Directory, library), $"{name}!{function}", "native", null, null) { Native = $"{name} → {function}" });
             }
         }
 
         var predicted = evidence.OrderBy(e => e.Key, StringComparer.Ordinal)
-            .Select(e => new PredictedSyscall(e.Key, e.Value.DistinctBy(x => (x.Site, x.Api)).Take(EvidencePerSyscall).ToList(), e.Value.Count))
+            .Select(e => new PredictedSyscall(e.Key, e.Value.DistinctBy(x => (x.Site, x.Api, x.Native)).Take(EvidencePerSyscall).ToList(), e.Value.Count))
             .ToList();
         return new Prediction
         {
             Application = app.EntryModule?.Assembly.Name.Name ?? Path.GetFileName(app.Directory),
-            Runtime = knowledge.Runtime,
+            Runtime = RuntimeVersion(app),
             Syscalls = predicted,
-            Groups = [.. groups],
+            ReachedLibraries = [.. reachedLibraries],
             NativeLibraries = app.NativeLibraries.Select(p => Path.GetRelativePath(app.Directory, p)).ToList(),
-            HostsWebServer = webServer,
-            ReachableMethods = reach.Reachable.Count,
+            HostsWebServer = reach.Reached.Keys.Any(m => m.DeclaringType.Namespace.StartsWith("Microsoft.AspNetCore.Server.Kestrel", StringComparison.Ordinal)),
+            ReachableMethods = reach.Reached.Count,
+            Diagnostics = diagnostics,
         };
     }
 
+    // The deepest app method on the path that first reached the P/Invoke, the API it calls, and the framework methods after it.
+    private static Evidence SiteOf(AppAssemblies app, Reachability reach, MethodDefinition pinvoke)
+    {
+        var chain = new List<(MethodDefinition Method, Reachability.Step Step)>();
+        var seen = new HashSet<MethodDefinition>();
+        for (var m = pinvoke; m is not null && seen.Add(m);)
+        {
+            var step = reach.Reached.GetValueOrDefault(m);
+            chain.Add((m, step));
+            m = step.From;
+        }
+        chain.Reverse();
+        var siteIndex = chain.FindLastIndex(c => app.IsApp(c.Method.Module));
+        if (siteIndex < 0)
+            siteIndex = 0;
+        var site = chain[siteIndex].Method;
+        var rest = chain.Skip(siteIndex + 1).Select(c => Name(c.Method)).ToList();
+        var offset = siteIndex + 1 < chain.Count ? chain[siteIndex + 1].Step.Offset : (int?)null;
+        var path = rest.Count <= 2 * PathEnds ? rest : [.. rest.Take(PathEnds), "…", .. rest.TakeLast(PathEnds)];
+        var group = siteIndex == chain.Count - 1 || rest.Count == 0 ? "pinvoke" : app.IsApp(pinvoke.Module) ? "pinvoke" : "framework";
+        return new Evidence(Name(site), rest.FirstOrDefault() ?? Name(pinvoke), group, offset, offset is { } o ? SourceOf(site, o) : null) { Path = path };
+    }
+
+    private static string RuntimeVersion(AppAssemblies app) =>
+        app.FrameworkDirectories.FirstOrDefault(d => d.Contains("Microsoft.NETCore.App", StringComparison.Ordinal)) is { } core
+            ? Path.GetFileName(core)
+            : typeof(object).Assembly.GetName().Version?.ToString(3) ?? Environment.Version.ToString();
+
     private static string Name(MethodDefinition method) => $"{Reachability.TypeName(method.DeclaringType)}::{method.Name}";
+
+    private static string At(MethodDefinition method, int offset) => SourceOf(method, offset) is { } s ? $" ({s})" : "";
 
     // The source line of the sequence point at or before the IL offset, when the module has a PDB.
     private static string? SourceOf(MethodDefinition method, int offset)

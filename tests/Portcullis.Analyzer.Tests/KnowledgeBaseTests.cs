@@ -18,10 +18,9 @@ public sealed class KnowledgeBaseTests
     }
 
     [Fact]
-    public void Every_name_is_a_syscall_and_every_group_has_a_probe()
+    public void Every_name_is_a_syscall()
     {
         Assert.All(Shipped.RuntimeBase.Concat(Shipped.Groups.SelectMany(g => g.Value)), n => Assert.True(SyscallTable.Exists(n), n));
-        Assert.All(Passes.Triggers.All.SelectMany(t => t.Groups).Distinct(), g => Assert.True(Shipped.Groups.ContainsKey(g), $"trigger group {g} has no measured probe"));
     }
 
     [Fact]

@@ -6,7 +6,8 @@ namespace Portcullis.Harness.Tests;
 /// Gauntlet's tests call two of its endpoints, in memory. Under the profile the package made, the container
 /// must serve all of them over real HTTP: DNS, TCP, UDP and Unix sockets, file watching, links and modes,
 /// memory maps, zip and Brotli, crypto, pipes, threads and timers, a compacting GC, time zones, /proc, IPv6,
-/// a child process. Then it is stopped as the kubelet stops pods (SIGTERM) and must exit 0.
+/// a child process, process priority, sendfile, links, a signal handler, TCP/IP statistics, clocks and the
+/// terminal (the families of libSystem.Native's exports). Then it is stopped as the kubelet stops pods (SIGTERM) and must exit 0.
 /// </summary>
 [Collection(SamplesCollection.Name)]
 public sealed class GauntletContainerTests(SampleImagesFixture images)
@@ -15,6 +16,7 @@ public sealed class GauntletContainerTests(SampleImagesFixture images)
     [
         "json", "dns", "hostname", "http-self", "tcp", "udp", "unix", "watch", "files", "mmap", "zip", "brotli",
         "crypto", "pipe", "threads", "memory", "regex", "timezone", "process", "environment", "ipv6", "spawn", "nics", "drives", "download", "mutex", "kill-child", "tls", "poll", "lock",
+        "priority", "sendfile", "hardlink", "signal", "netstat", "clock", "terminal",
     ];
 
     [Theory]

@@ -10,35 +10,13 @@ using Microsoft.Data.Sqlite;
 
 namespace Portcullis.KnowledgeProbe;
 
-/// <summary>The probes, by group name (the names the analyzer's trigger table uses).</summary>
+/// <summary>
+/// The probes, one method per group (<see cref="ProbeIndex"/> names them). Kept apart from the index so that
+/// analysing one probe from its method does not reach the others through the index's delegates.
+/// </summary>
 internal static class Probes
 {
-    public static IReadOnlyDictionary<string, Func<ProbeContext, Task>> All { get; } = new Dictionary<string, Func<ProbeContext, Task>>(StringComparer.Ordinal)
-    {
-        ["empty"] = _ => Task.CompletedTask,
-        ["files"] = Files,
-        ["file-watcher"] = FileWatcher,
-        ["tcp-client"] = TcpClientProbe,
-        ["http-client"] = HttpClientProbe,
-        ["tcp-server"] = TcpServer,
-        ["udp"] = Udp,
-        ["unix-socket"] = UnixSocket,
-        ["dns"] = DnsProbe,
-        ["process"] = ProcessProbe,
-        ["threads"] = Threads,
-        ["timers"] = Timers,
-        ["console"] = ConsoleProbe,
-        ["environment"] = EnvironmentProbe,
-        ["signals"] = Signals,
-        ["compression"] = Compression,
-        ["crypto"] = Crypto,
-        ["memory-mapped-files"] = MemoryMapped,
-        ["pipes"] = Pipes,
-        ["sqlite"] = Sqlite,
-        ["kestrel"] = Kestrel,
-    };
-
-    private static async Task Files(ProbeContext c)
+    internal static async Task Files(ProbeContext c)
     {
         var dir = Directory.CreateDirectory(Path.Combine(c.Directory, "files")).FullName;
         var a = Path.Combine(dir, "a.txt");
@@ -78,7 +56,7 @@ internal static class Probes
         Directory.Delete(dir, recursive: true);
     }
 
-    private static async Task FileWatcher(ProbeContext c)
+    internal static async Task FileWatcher(ProbeContext c)
     {
         var dir = Directory.CreateDirectory(Path.Combine(c.Directory, "watched")).FullName;
         using var watcher = new FileSystemWatcher(dir) { IncludeSubdirectories = true, EnableRaisingEvents = true };
@@ -88,7 +66,7 @@ internal static class Probes
         await Task.WhenAny(changed.Task, Task.Delay(5000));
     }
 
-    private static async Task TcpClientProbe(ProbeContext c)
+    internal static async Task TcpClientProbe(ProbeContext c)
     {
         using var client = new TcpClient();
         client.NoDelay = true;
@@ -103,7 +81,7 @@ internal static class Probes
         socket.Shutdown(SocketShutdown.Both);
     }
 
-    private static async Task HttpClientProbe(ProbeContext c)
+    internal static async Task HttpClientProbe(ProbeContext c)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
         _ = await http.GetStringAsync($"http://localhost:{c.Port}/");
@@ -111,7 +89,7 @@ internal static class Probes
         _ = await http.PostAsync($"http://127.0.0.1:{c.Port}/", content);
     }
 
-    private static async Task TcpServer(ProbeContext c)
+    internal static async Task TcpServer(ProbeContext c)
     {
         var listener = new TcpListener(IPAddress.IPv6Any, 0);
         listener.Server.DualMode = true;
@@ -127,7 +105,7 @@ internal static class Probes
         listener.Stop();
     }
 
-    private static async Task Udp(ProbeContext c)
+    internal static async Task Udp(ProbeContext c)
     {
         using var receiver = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
         var port = ((IPEndPoint)receiver.Client.LocalEndPoint!).Port;
@@ -140,7 +118,7 @@ internal static class Probes
         _ = await receiver.ReceiveAsync();
     }
 
-    private static async Task UnixSocket(ProbeContext c)
+    internal static async Task UnixSocket(ProbeContext c)
     {
         var path = Path.Combine(c.Directory, "probe.sock");
         File.Delete(path);
@@ -156,7 +134,7 @@ internal static class Probes
         File.Delete(path);
     }
 
-    private static async Task DnsProbe(ProbeContext c)
+    internal static async Task DnsProbe(ProbeContext c)
     {
         _ = await Dns.GetHostAddressesAsync("localhost");
         _ = Dns.GetHostName();
@@ -170,7 +148,7 @@ internal static class Probes
         }
     }
 
-    private static async Task ProcessProbe(ProbeContext c)
+    internal static async Task ProcessProbe(ProbeContext c)
     {
         var start = new ProcessStartInfo("/bin/sh", ["-c", "echo child"]) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
         using var child = Process.Start(start)!;
@@ -183,7 +161,7 @@ internal static class Probes
         _ = Process.GetProcesses().Length;
     }
 
-    private static async Task Threads(ProbeContext c)
+    internal static async Task Threads(ProbeContext c)
     {
         var t = new Thread(() => Thread.Sleep(10)) { IsBackground = true };
         t.Start();
@@ -198,7 +176,7 @@ internal static class Probes
         ThreadPool.GetAvailableThreads(out _, out _);
     }
 
-    private static async Task Timers(ProbeContext c)
+    internal static async Task Timers(ProbeContext c)
     {
         using var periodic = new PeriodicTimer(TimeSpan.FromMilliseconds(10));
         await periodic.WaitForNextTickAsync();
@@ -210,7 +188,7 @@ internal static class Probes
         _ = DateTime.Now;
     }
 
-    private static Task ConsoleProbe(ProbeContext c)
+    internal static Task ConsoleProbe(ProbeContext c)
     {
         Console.WriteLine("console");
         Console.Error.WriteLine("error");
@@ -220,7 +198,7 @@ internal static class Probes
         return Task.CompletedTask;
     }
 
-    private static Task EnvironmentProbe(ProbeContext c)
+    internal static Task EnvironmentProbe(ProbeContext c)
     {
         _ = Environment.MachineName;
         _ = Environment.UserName;
@@ -234,7 +212,7 @@ internal static class Probes
         return Task.CompletedTask;
     }
 
-    private static async Task Signals(ProbeContext c)
+    internal static async Task Signals(ProbeContext c)
     {
         using var registration = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx => ctx.Cancel = true);
         Console.CancelKeyPress += (_, e) => e.Cancel = true;
@@ -242,7 +220,7 @@ internal static class Probes
         await Task.Delay(10);
     }
 
-    private static async Task Compression(ProbeContext c)
+    internal static async Task Compression(ProbeContext c)
     {
         var data = new byte[100000];
         Random.Shared.NextBytes(data);
@@ -260,7 +238,7 @@ internal static class Probes
         await brotli.WriteAsync(data);
     }
 
-    private static Task Crypto(ProbeContext c)
+    internal static Task Crypto(ProbeContext c)
     {
         _ = RandomNumberGenerator.GetBytes(32);
         _ = SHA256.HashData("x"u8);
@@ -276,7 +254,7 @@ internal static class Probes
         return Task.CompletedTask;
     }
 
-    private static Task MemoryMapped(ProbeContext c)
+    internal static Task MemoryMapped(ProbeContext c)
     {
         var path = Path.Combine(c.Directory, "mapped.bin");
         using (var file = MemoryMappedFile.CreateFromFile(path, FileMode.Create, null, 1 << 16))
@@ -289,7 +267,7 @@ internal static class Probes
         return Task.CompletedTask;
     }
 
-    private static async Task Pipes(ProbeContext c)
+    internal static async Task Pipes(ProbeContext c)
     {
         var name = "portcullis-probe-" + Environment.ProcessId;
         await using var server = new NamedPipeServerStream(name, PipeDirection.InOut, 1, PipeTransmissionMode.Byte, PipeOptions.Asynchronous);
@@ -303,7 +281,7 @@ internal static class Probes
         anonymous.WriteByte(1);
     }
 
-    private static async Task Sqlite(ProbeContext c)
+    internal static async Task Sqlite(ProbeContext c)
     {
         var path = Path.Combine(c.Directory, "probe.db");
         await using (var db = new SqliteConnection($"Data Source={path}"))
@@ -330,7 +308,7 @@ internal static class Probes
 
     // A minimal API as CreateBuilder makes it (configuration with reload-on-change, JSON logging, health), serving
     // the requests the harness sends to the port it writes to <dir>/port, until /stop.
-    private static async Task Kestrel(ProbeContext c)
+    internal static async Task Kestrel(ProbeContext c)
     {
         var builder = Microsoft.AspNetCore.Builder.WebApplication.CreateBuilder(new Microsoft.AspNetCore.Builder.WebApplicationOptions { ContentRootPath = c.Directory });
         builder.WebHost.UseUrls("http://127.0.0.1:0");

@@ -4,13 +4,13 @@ using Portcullis.KnowledgeProbe;
 // and nothing else; the empty group is the baseline every other group is compared with.
 if (args is ["--list"])
 {
-    foreach (var name in Probes.All.Keys)
+    foreach (var name in ProbeIndex.All.Keys)
         Console.WriteLine(name);
     return 0;
 }
-if (args.Length == 0 || !Probes.All.TryGetValue(args[0], out var probe))
+if (args.Length == 0 || !ProbeIndex.All.TryGetValue(args[0], out var probe))
 {
-    Console.Error.WriteLine("usage: KnowledgeProbe <" + string.Join('|', Probes.All.Keys) + "> [dir] [port]");
+    Console.Error.WriteLine("usage: KnowledgeProbe <" + string.Join('|', ProbeIndex.All.Keys) + "> [dir] [port]");
     return 2;
 }
 var dir = args.Length > 1 ? args[1] : Path.GetTempPath();

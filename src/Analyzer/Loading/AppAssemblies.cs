@@ -4,9 +4,10 @@ namespace Portcullis.Analyzer.Loading;
 
 /// <summary>
 /// The code analysis walks: the app's assemblies and its packages' (everything in the publish directory not
-/// signed by Microsoft), read with Mono.Cecil once each and kept by MVID, with their PDBs when present.
-/// Framework and Microsoft package assemblies are not walked: calls into them are matched against the
-/// trigger table. Also lists the native libraries the app ships (not the runtime's own).
+/// signed by Microsoft), read with Mono.Cecil once each and kept by MVID, with their PDBs when present; and,
+/// resolved on demand, Microsoft's packages in the publish directory and the shared framework the app runs on
+/// (<see cref="SharedFramework"/>), so that calls are followed down to the P/Invoke boundary. Also lists the
+/// native libraries the app ships (not the runtime's own) and where to look for a P/Invoke's library.
 /// </summary>
 public sealed class AppAssemblies : IDisposable
 {
@@ -25,11 +26,32 @@ public sealed class AppAssemblies : IDisposable
     public ModuleDefinition? EntryModule { get; private set; }
     public IReadOnlyList<string> NativeLibraries { get; private set; } = [];
 
+    /// <summary>The shared framework directories the app runs on (none for a self-contained app).</summary>
+    public IReadOnlyList<string> FrameworkDirectories { get; private set; } = [];
+
+    /// <summary>Frameworks the app's runtimeconfig names that are not installed here: their code cannot be followed.</summary>
+    public IReadOnlyList<string> MissingFrameworks { get; private set; } = [];
+
+    /// <summary>Whether the directory carries its own runtime (self-contained): System.Private.CoreLib is in it.</summary>
+    public bool SelfContained { get; private set; }
+
     /// <summary>Reads a publish directory (framework-dependent or self-contained), or a directory of assemblies.</summary>
     public static AppAssemblies Load(string directory, string? entryAssembly = null)
     {
         var app = new AppAssemblies(Path.GetFullPath(directory));
+        // Cecil also looks in the working directory and bin/ by default: only the app and its framework count.
+        app._resolver.RemoveSearchDirectory(".");
+        app._resolver.RemoveSearchDirectory("bin");
         app._resolver.AddSearchDirectory(app.Directory);
+        app.SelfContained = File.Exists(Path.Combine(app.Directory, "System.Private.CoreLib.dll"));
+        if (!app.SelfContained)
+        {
+            var framework = SharedFramework.For(app.Directory);
+            app.FrameworkDirectories = framework.Directories;
+            app.MissingFrameworks = framework.Missing;
+            foreach (var dir in framework.Directories)
+                app._resolver.AddSearchDirectory(dir);
+        }
         foreach (var file in System.IO.Directory.EnumerateFiles(app.Directory, "*.dll").Order(StringComparer.Ordinal))
         {
             var module = TryRead(file, app._resolver);
@@ -52,12 +74,53 @@ public sealed class AppAssemblies : IDisposable
         return app;
     }
 
-    public bool IsScanned(IMetadataScope scope) => scope switch
+    /// <summary>Whether <paramref name="module"/> is the app's own code or a non-Microsoft package's: where evidence names a call site.</summary>
+    public bool IsApp(ModuleDefinition module) => _byMvid.TryGetValue(module.Mvid, out var m) && ReferenceEquals(m, module);
+
+    /// <summary>The type an assembly-qualified or plain name denotes (Type.GetType's argument), among the app and its framework.</summary>
+    public TypeDefinition? FindType(string name)
     {
-        ModuleDefinition m => _byMvid.ContainsKey(m.Mvid),
-        AssemblyNameReference a => _byMvid.Values.Any(m => m.Assembly.Name.Name == a.Name) && !IsMicrosoft(a),
-        _ => false,
-    };
+        var comma = name.IndexOf(',', StringComparison.Ordinal);
+        var typeName = (comma < 0 ? name : name[..comma]).Trim().Replace('+', '/');
+        IEnumerable<ModuleDefinition> modules = _byMvid.Values;
+        if (comma >= 0)
+        {
+            var assembly = name[(comma + 1)..].Split(',')[0].Trim();
+            modules = TryResolve(assembly) is { } a ? [a.MainModule] : [];
+        }
+        else if (TryResolve("System.Private.CoreLib") is { } core)
+        {
+            modules = modules.Append(core.MainModule);
+        }
+        foreach (var module in modules)
+        {
+            if (module.GetType(typeName) is { } t)
+                return t;
+        }
+        return null;
+    }
+
+    private AssemblyDefinition? TryResolve(string assembly)
+    {
+        try
+        {
+            return _resolver.Resolve(new AssemblyNameReference(assembly, null));
+        }
+        catch (AssemblyResolutionException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Where the loader would look for a P/Invoke's library: the app (and its runtimes/linux-x64/native), then the framework.</summary>
+    public IEnumerable<string> NativeSearchDirectories()
+    {
+        yield return Directory;
+        foreach (var rid in new[] { "linux-x64", "linux", "unix" })
+            yield return Path.Combine(Directory, "runtimes", rid, "native");
+        foreach (var dir in FrameworkDirectories)
+            yield return dir;
+    }
 
     private static bool IsMicrosoft(AssemblyNameReference name)
     {

@@ -2,10 +2,10 @@ using System.Text.Json;
 
 namespace Portcullis.Analyzer.Model;
 
-/// <summary>prediction.json (format version 1).</summary>
+/// <summary>prediction.json (format version 2: evidence carries the framework path and the native side).</summary>
 public static class PredictionJson
 {
-    public const int FormatVersion = 1;
+    public const int FormatVersion = 2;
 
     public static byte[] Write(Prediction prediction) =>
         JsonSerializer.SerializeToUtf8Bytes(new PredictionEnvelope(FormatVersion, prediction), AnalyzerJsonContext.Default.PredictionEnvelope);

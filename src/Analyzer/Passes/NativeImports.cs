@@ -3,7 +3,11 @@ using ELFSharp.ELF.Sections;
 
 namespace Portcullis.Analyzer.Passes;
 
-/// <summary>The functions a native library imports (undefined symbols of its dynamic symbol table), read with ELFSharp.</summary>
+/// <summary>
+/// The functions a native library imports (undefined symbols of its dynamic symbol table) and the libraries it
+/// needs (DT_NEEDED), read with ELFSharp: for a library whose code analysis does not walk (one an app ships and
+/// loads itself, the libssl the OpenSSL shim opens), its imports are what it can reach.
+/// </summary>
 internal static class NativeImports
 {
     public static IReadOnlyList<string> Of(string path)
@@ -27,4 +31,23 @@ internal static class NativeImports
         SymbolEntry<uint> e => e.PointedSectionIndex == 0,
         _ => false,
     };
+
+    public static IReadOnlyList<string> Needed(string path)
+    {
+        if (!ELFReader.TryLoad(path, out var elf))
+            return [];
+        using (elf)
+        {
+            var dynamic = elf.Sections.OfType<IDynamicSection>().FirstOrDefault();
+            var strings = elf.Sections.OfType<IStringTable>().FirstOrDefault(s => s.Name == ".dynstr");
+            if (dynamic is null || strings is null)
+                return [];
+            return dynamic.Entries.Where(e => e.Tag == DynamicTag.Needed).Select(e => strings[Convert.ToInt64(e switch
+            {
+                DynamicEntry<ulong> d => (long)d.Value,
+                DynamicEntry<uint> d => d.Value,
+                _ => 0L,
+            })]).ToList();
+        }
+    }
 }

@@ -54,7 +54,8 @@ internal static class AnalyzeCommand
                 foreach (var s in prediction.Syscalls)
                     io.Out.WriteLine($"{s.Name,-24} {s.Evidence[0]}{(s.Count > 1 ? $" (+{s.Count - 1})" : "")}");
             }
-            io.Err.WriteLine($"Portcullis: analysed {prediction.Application}: {prediction.ReachableMethods} reachable methods, groups {string.Join(", ", prediction.Groups)}; {prediction.Syscalls.Count} syscalls predicted in {watch.Elapsed.TotalSeconds:0.00}s");
+            io.Report(prediction.Diagnostics);
+            io.Err.WriteLine($"Portcullis: analysed {prediction.Application} on .NET {prediction.Runtime}: {prediction.ReachableMethods} reachable methods, P/Invokes into {(prediction.ReachedLibraries.Count == 0 ? "libc only" : string.Join(", ", prediction.ReachedLibraries))}; {prediction.Syscalls.Count} syscalls predicted in {watch.Elapsed.TotalSeconds:0.00}s");
             return 0;
         });
         return command;

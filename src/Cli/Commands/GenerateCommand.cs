@@ -64,9 +64,9 @@ internal static class GenerateCommand
             else
             {
                 evidence.AddRange(predicted.Syscalls.SelectMany(s => s.Evidence.Select(e => new SyscallEvidence(s.Name, SourceKind.Predicted, e.ToString()))));
-                notes.Add($"Analysis of {predicted.Application} (.NET {predicted.Runtime}): {predicted.ReachableMethods} reachable methods use {string.Join(", ", predicted.Groups)}.");
+                notes.Add($"Analysis of {predicted.Application} (.NET {predicted.Runtime}): {predicted.ReachableMethods} reachable methods of the app and its framework, P/Invokes into {(predicted.ReachedLibraries.Count == 0 ? "libc only" : string.Join(", ", predicted.ReachedLibraries))}.");
                 if (predicted.HostsWebServer && !labeled.Any(l => l.Recording.Syscalls.Any(s => s.Name is "listen")))
-                    notes.Add("The app hosts a web server, but no recorded test ever listened on a socket (tests that host the app in memory, such as WebApplicationFactory, never do): the server's syscalls come from analysis and the measured Kestrel group.");
+                    notes.Add("The app hosts a web server, but no recorded test ever listened on a socket (tests that host the app in memory, such as WebApplicationFactory, never do): the server's syscalls come from analysis of Kestrel's code.");
             }
 
             var request = new GenerationRequest
@@ -81,8 +81,8 @@ internal static class GenerateCommand
             var old = parse.GetValue(previous) is { } previousPath && File.Exists(previousPath) ? PreviousProfile.Read(previousPath) : null;
             var appName = parse.GetValue(name)!;
             // The eBPF recorder sees no sockets: analysis says whether the app speaks IP.
-            string[] ipGroups = ["kestrel", "tcp-server", "tcp-client", "http-client", "udp", "dns"];
-            var families = predicted is not null && predicted.Groups.Intersect(ipGroups).Any() ? ["inet", "inet6"] : Array.Empty<string>();
+            string[] ipCalls = ["connect", "bind", "listen", "accept4", "sendto", "recvfrom", "sendmsg", "recvmsg"];
+            var families = predicted is not null && predicted.Syscalls.Any(s => ipCalls.Contains(s.Name)) ? ["inet", "inet6"] : Array.Empty<string>();
             var apparmor = ContainerAppArmor.Generate(labeled.Select(l => l.Recording), "portcullis-" + KebabName(appName), parse.GetValue(appDir)!, families, parse.GetValue(writable) ?? []);
 
             var dir = parse.GetValue(output)!;

@@ -82,6 +82,8 @@ public enum DiagnosticId
     AppArmorWithoutFiles = 5012,
     RecordingFailed = 5013,
     ArchitectureNotRunnable = 5014,
+    FrameworkNotFound = 5015,
+    AnalysisIncomplete = 5016,
 
     RegistryFailed = 6001,
 

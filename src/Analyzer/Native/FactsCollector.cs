@@ -1,0 +1,35 @@
+namespace Portcullis.Analyzer.Native;
+
+/// <summary>Accumulates what <see cref="CodeWalker"/> finds in one function, without duplicates, in a stable order.</summary>
+internal sealed class FactsCollector(ulong entry)
+{
+    private readonly SortedSet<ulong> calls = [];
+    private readonly SortedSet<string> imports = new(StringComparer.Ordinal);
+    private readonly SortedSet<int> syscalls = [];
+    private int unresolved;
+
+    // Recursion adds nothing to what a function reaches.
+    public void Call(ulong target)
+    {
+        if (target != entry)
+            calls.Add(target);
+    }
+
+    public void Import(string name) => imports.Add(name);
+
+    /// <summary>A syscall whose number is not a known small constant could be any syscall: as unresolved as a call through a pointer.</summary>
+    public void Syscall(IReadOnlyList<long>? numbers)
+    {
+        if (numbers is null || numbers.Count == 0 || numbers.Any(n => n is < 0 or > 4095))
+        {
+            unresolved++;
+            return;
+        }
+        foreach (var n in numbers)
+            syscalls.Add((int)n);
+    }
+
+    public void Unresolved() => unresolved++;
+
+    public FunctionFacts Build() => new([.. calls], [.. imports], [.. syscalls], unresolved);
+}

@@ -1,0 +1,111 @@
+using Portcullis.Analyzer.Knowledge;
+using Portcullis.Analyzer.Native;
+using Portcullis.Profiles.Diagnostics;
+using Portcullis.Profiles.Seccomp;
+using Portcullis.Profiles.Syscalls;
+
+namespace Portcullis.Analyzer.Passes;
+
+/// <summary>
+/// From a native export to the syscalls it can make: the export's summary (<see cref="LibrarySummaries"/>:
+/// its calls followed through the library, the libc functions it reaches through the PLT, its raw syscalls),
+/// libc functions mapped by <see cref="LibcSyscalls"/>. Where an export calls through a pointer analysis cannot
+/// resolve, every libc function it could be calling is allowed: those whose address the library keeps in a table
+/// (sqlite's aSyscall) and those the libraries it opens import (the OpenSSL shim calls what it looked up in libssl). A libc function the table does not know is a diagnostic, once.
+/// </summary>
+internal sealed class NativeSide
+{
+    private static readonly string[] SystemLibraryDirectories = ["/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu", "/lib64", "/usr/lib64", "/lib", "/usr/lib"];
+
+    private static readonly string[] LanguageRuntimes = ["libc.so", "libstdc++.so", "libgcc_s.so", "libm.so", "ld-linux", "libdl.so", "libpthread.so", "librt.so"];
+
+    private readonly List<Diagnostic> _diagnostics;
+    private readonly HashSet<string> _reportedUnknown = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, IReadOnlyList<(string Syscall, string Via)>> _openedByLibrary = new(StringComparer.Ordinal);
+
+    public NativeSide(List<Diagnostic> diagnostics) => _diagnostics = diagnostics;
+
+    /// <summary>Syscalls of <paramref name="export"/> in <paramref name="library"/>, each with the native path (library!export → … → libc function).</summary>
+    public IReadOnlyList<(string Syscall, string Native)> Of(string library, string export)
+    {
+        var summary = LibrarySummaries.Of(library);
+        var name = Path.GetFileName(library);
+        if (!summary.Exports.TryGetValue(export, out var facts))
+        {
+            _diagnostics.Add(Diagnostic.Warning(DiagnosticId.AnalysisIncomplete, $"{name} exports no {export}: what a P/Invoke into it makes is not predicted"));
+            return [];
+        }
+        var found = new List<(string, string)>();
+        foreach (var (function, chain) in facts.Imports)
+        {
+            var via = $"{name}!{string.Join(" → ", chain)} → {function}";
+            if (LibcSyscalls.For(function) is { } syscalls)
+                found.AddRange(syscalls.Select(s => (s, via)));
+            else if (_reportedUnknown.Add(function))
+                _diagnostics.Add(Diagnostic.Warning(DiagnosticId.AnalysisIncomplete, $"{via}: what {function} makes is not known; allow its syscalls with --allow or cover the path with a test"));
+        }
+        foreach (var (number, chain) in facts.Syscalls)
+        {
+            var via = $"{name}!{string.Join(" → ", chain)} → syscall {number}";
+            if (SyscallTable.Name(number, SeccompArch.X86_64) is { } syscall)
+                found.Add((syscall, via));
+        }
+        if (facts.UnresolvedIndirect)
+        {
+            // A call through a pointer may reach an import kept in a table (sqlite's aSyscall) or a library it opened.
+            foreach (var function in summary.ImportsInData)
+            {
+                foreach (var syscall in LibcSyscalls.For(function) ?? [])
+                    found.Add((syscall, $"{name}!{export} → (through a pointer) {function}"));
+            }
+            found.AddRange(Opened(summary).Select(o => (o.Syscall, $"{name}!{export} → (through a pointer) {o.Via}")));
+        }
+        return found;
+    }
+
+    // Libc functions the libraries the summary dlopens import, and those of the libraries they need (libssl's
+    // libcrypto: the shim looks its functions up through libssl's handle). Not the C and C++ runtimes': their
+    // imports are reached through the PLT of code that calls them, and the opened libraries call only their
+    // allocation and exception helpers (libstdc++'s std::filesystem would otherwise add rename, symlink, mkdir).
+    private IReadOnlyList<(string Syscall, string Via)> Opened(LibrarySummary summary)
+    {
+        if (_openedByLibrary.TryGetValue(summary.Path, out var cached))
+            return cached;
+        var found = new List<(string, string)>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var queue = new Queue<string>(summary.Opened);
+        while (queue.TryDequeue(out var soname))
+        {
+            if (LanguageRuntimes.Any(r => soname.StartsWith(r, StringComparison.Ordinal)) || !seen.Add(soname) || FindSystemLibrary(soname) is not { } path)
+                continue;
+            foreach (var function in NativeImports.Of(path))
+            {
+                foreach (var s in LibcSyscalls.For(function) ?? [])
+                    found.Add((s, $"{soname} → {function}"));
+            }
+            foreach (var needed in NeededOf(path))
+                queue.Enqueue(needed);
+        }
+        return _openedByLibrary[summary.Path] = found;
+    }
+
+    private static IEnumerable<string> NeededOf(string path) => NativeImports.Needed(path);
+
+    private static string? FindSystemLibrary(string soname)
+    {
+        foreach (var dir in SystemLibraryDirectories)
+        {
+            var path = Path.Combine(dir, soname);
+            if (File.Exists(path))
+                return path;
+            if (!soname.Contains(".so.", StringComparison.Ordinal) && Directory.Exists(dir))
+            {
+                // "libssl.so" as the shim probes it: the newest versioned file of that name.
+                var versioned = Directory.EnumerateFiles(dir, soname + ".*").Order(StringComparer.Ordinal).LastOrDefault();
+                if (versioned is not null)
+                    return versioned;
+            }
+        }
+        return null;
+    }
+}
