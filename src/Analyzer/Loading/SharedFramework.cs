@@ -5,7 +5,7 @@ namespace Portcullis.Analyzer.Loading;
 /// <summary>
 /// The shared framework directories a framework-dependent app runs on: the frameworks every *.runtimeconfig.json
 /// in the directory names (a test output holds several), found under the .NET root the way the host does
-/// (DOTNET_ROOT, then the root of the dotnet running analysis, then /usr/share/dotnet and /usr/lib/dotnet),
+/// (DOTNET_ROOT, the dotnet running the build, the dotnet on PATH, then /usr/share/dotnet and /usr/lib/dotnet),
 /// rolled forward to the newest installed patch of the named major.minor. A self-contained app carries its
 /// framework in its own directory, so it needs none.
 /// </summary>
@@ -88,9 +88,20 @@ public static class SharedFramework
     {
         if (Environment.GetEnvironmentVariable("DOTNET_ROOT") is { Length: > 0 } env)
             yield return env;
-        // The runtime analysis runs on: …/shared/Microsoft.NETCore.App/<version>/ is three levels below its root.
-        if (Path.GetDirectoryName(typeof(object).Assembly.Location) is { Length: > 0 } own && Directory.GetParent(own)?.Parent?.Parent is { } ownRoot)
-            yield return ownRoot.FullName;
+        // The SDK sets DOTNET_HOST_PATH for the tools and tasks it runs: the dotnet that runs the build.
+        if (Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && Path.GetDirectoryName(host) is { Length: > 0 } hostRoot)
+            yield return hostRoot;
+        // The dotnet on PATH, through its symlink (/usr/bin/dotnet → /usr/share/dotnet/dotnet).
+        foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var candidate = new FileInfo(Path.Combine(dir, "dotnet"));
+            if (!candidate.Exists)
+                continue;
+            var target = candidate.ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? candidate.FullName;
+            if (Path.GetDirectoryName(target) is { Length: > 0 } pathRoot)
+                yield return pathRoot;
+            break;
+        }
         yield return "/usr/share/dotnet";
         yield return "/usr/lib/dotnet";
     }
