@@ -21,6 +21,9 @@ public static class AppAnalyzer
     private const int EvidencePerSyscall = 5;
     private const int PathEnds = 6;
 
+    // Evidence through a pointer the native walk could not resolve is the weakest: shown after every direct path.
+    private const int Unresolved = 1000;
+
     /// <param name="rootMethod">Walk from this method (Namespace.Type::Method) instead of the entry point; native libraries the app ships but never P/Invokes are then left out.</param>
     public static Prediction Analyze(string directory, string? entryAssembly = null, string? rootMethod = null)
     {
@@ -33,8 +36,9 @@ public static class AppAnalyzer
         foreach (var u in reach.Unfollowable)
             diagnostics.Add(Diagnostic.Warning(DiagnosticId.AnalysisIncomplete, $"{Name(u.Site)}{At(u.Site, u.Offset)} calls {u.What}: the type it names cannot be followed; cover that path with a test"));
 
-        var evidence = new Dictionary<string, List<Evidence>>(StringComparer.Ordinal);
-        void Add(string syscall, Evidence e) => (evidence.TryGetValue(syscall, out var list) ? list : evidence[syscall] = []).Add(e);
+        // Each piece of evidence with the length of its path: the shortest explain a syscall best and are shown first.
+        var evidence = new Dictionary<string, List<(Evidence Evidence, int Depth)>>(StringComparer.Ordinal);
+        void Add(string syscall, Evidence e, int depth) => (evidence.TryGetValue(syscall, out var list) ? list : evidence[syscall] = []).Add((e, depth));
         var targets = new PInvokeTargets(app);
         var native = new NativeSide(diagnostics);
         var reachedLibraries = new SortedSet<string>(StringComparer.Ordinal);
@@ -56,9 +60,9 @@ public static class AppAnalyzer
                 reachedLibraries.Add(Path.GetFileName(target.LibraryPath!));
             if (made.Count == 0)
                 continue;
-            var site = SiteOf(app, reach, pinvoke);
+            var (site, depth) = SiteOf(app, reach, pinvoke);
             foreach (var (syscall, via) in made)
-                Add(syscall, site with { Native = via });
+                Add(syscall, site with { Native = via }, depth + via.Split('→').Length + (via.Contains(NativeSide.ThroughPointer, StringComparison.Ordinal) ? Unresolved : 0));
         }
 
         // Libraries the app ships that no P/Invoke reaches are loaded by a package's own resolver: all their imports count.
@@ -68,12 +72,12 @@ public static class AppAnalyzer
             foreach (var function in NativeImports.Of(library))
             {
                 foreach (var s in LibcSyscalls.For(function) ?? [])
-                    Add(s, new Evidence(Path.GetRelativePath(app.Directory, library), $"{name}!{function}", "native", null, null) { Native = $"{name} → {function}" });
+                    Add(s, new Evidence(Path.GetRelativePath(app.Directory, library), $"{name}!{function}", "native", null, null) { Native = $"{name} → {function}" }, int.MaxValue);
             }
         }
 
         var predicted = evidence.OrderBy(e => e.Key, StringComparer.Ordinal)
-            .Select(e => new PredictedSyscall(e.Key, e.Value.DistinctBy(x => (x.Site, x.Api, x.Native)).Take(EvidencePerSyscall).ToList(), e.Value.Count))
+            .Select(e => new PredictedSyscall(e.Key, e.Value.OrderBy(x => x.Depth).Select(x => x.Evidence).DistinctBy(x => (x.Site, x.Api, x.Native)).Take(EvidencePerSyscall).ToList(), e.Value.Count))
             .ToList();
         return new Prediction
         {
@@ -89,7 +93,7 @@ public static class AppAnalyzer
     }
 
     // The deepest app method on the path that first reached the P/Invoke, the API it calls, and the framework methods after it.
-    private static Evidence SiteOf(AppAssemblies app, Reachability reach, MethodDefinition pinvoke)
+    private static (Evidence Evidence, int Depth) SiteOf(AppAssemblies app, Reachability reach, MethodDefinition pinvoke)
     {
         var chain = new List<(MethodDefinition Method, Reachability.Step Step)>();
         var seen = new HashSet<MethodDefinition>();
@@ -108,7 +112,7 @@ public static class AppAnalyzer
         var offset = siteIndex + 1 < chain.Count ? chain[siteIndex + 1].Step.Offset : (int?)null;
         var path = rest.Count <= 2 * PathEnds ? rest : [.. rest.Take(PathEnds), "…", .. rest.TakeLast(PathEnds)];
         var group = siteIndex == chain.Count - 1 || rest.Count == 0 ? "pinvoke" : app.IsApp(pinvoke.Module) ? "pinvoke" : "framework";
-        return new Evidence(Name(site), rest.FirstOrDefault() ?? Name(pinvoke), group, offset, offset is { } o ? SourceOf(site, o) : null) { Path = path };
+        return (new Evidence(Name(site), rest.FirstOrDefault() ?? Name(pinvoke), group, offset, offset is { } o ? SourceOf(site, o) : null) { Path = path }, rest.Count);
     }
 
     private static string RuntimeVersion(AppAssemblies app) =>

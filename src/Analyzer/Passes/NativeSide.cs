@@ -17,6 +17,9 @@ internal sealed class NativeSide
 {
     private static readonly string[] SystemLibraryDirectories = ["/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu", "/lib64", "/usr/lib64", "/lib", "/usr/lib"];
 
+    /// <summary>Marks a native path through a pointer the walk could not resolve.</summary>
+    public const string ThroughPointer = "(through a pointer)";
+
     private static readonly string[] LanguageRuntimes = ["libc.so", "libstdc++.so", "libgcc_s.so", "libm.so", "ld-linux", "libdl.so", "libpthread.so", "librt.so"];
 
     private readonly List<Diagnostic> _diagnostics;
@@ -56,9 +59,9 @@ internal sealed class NativeSide
             foreach (var function in summary.ImportsInData)
             {
                 foreach (var syscall in LibcSyscalls.For(function) ?? [])
-                    found.Add((syscall, $"{name}!{export} → (through a pointer) {function}"));
+                    found.Add((syscall, $"{name}!{export} → {ThroughPointer} {function}"));
             }
-            found.AddRange(Opened(summary).Select(o => (o.Syscall, $"{name}!{export} → (through a pointer) {o.Via}")));
+            found.AddRange(Opened(summary).Select(o => (o.Syscall, $"{name}!{export} → {ThroughPointer} {o.Via}")));
         }
         return found;
     }
