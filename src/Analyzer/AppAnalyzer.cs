@@ -69,11 +69,8 @@ public static class AppAnalyzer
         foreach (var library in app.NativeLibraries.Where(l => rootMethod is null && !reachedLibraries.Contains(Path.GetFileName(l))))
         {
             var name = Path.GetFileName(library);
-            foreach (var function in NativeImports.Of(library))
-            {
-                foreach (var s in LibcSyscalls.For(function) ?? [])
-                    Add(s, new Evidence(Path.GetRelativePath(app.Directory, library), $"{name}!{function}", "native", null, null) { Native = $"{name} → {function}" }, int.MaxValue);
-            }
+            foreach (var (s, function) in native.Whole(library))
+                Add(s, new Evidence(Path.GetRelativePath(app.Directory, library), $"{name}!{function}", "native", null, null) { Native = $"{name} → {function}" }, int.MaxValue);
         }
 
         var predicted = evidence.OrderBy(e => e.Key, StringComparer.Ordinal)

@@ -18,8 +18,10 @@ public sealed class NativeLibraryTests
             var source = Path.Combine(dir, "watch.c");
             File.WriteAllText(source, """
                 #include <sys/inotify.h>
+                #include <sys/mman.h>
                 #include <unistd.h>
                 int watch_dir(const char *path) { int fd = inotify_init1(0); int w = inotify_add_watch(fd, path, IN_CREATE); fsync(fd); return w; }
+                int pin(void) { return mlockall(MCL_CURRENT); }
                 """);
             var (code, output) = Requires.Run(gcc, "-shared", "-fPIC", "-o", Path.Combine(dir, "libwatch.so"), source);
             Assert.True(code == 0, output);
@@ -31,6 +33,8 @@ public sealed class NativeLibraryTests
             Assert.Contains("libwatch.so", prediction.NativeLibraries);
             foreach (var name in new[] { "inotify_init1", "inotify_add_watch", "fsync" })
                 Assert.Contains(predicted[name].Evidence, e => e.Group == "native" && e.Api == "libwatch.so!" + name);
+            // A libc function the table does not know is said, not silently dropped.
+            Assert.Contains(prediction.Diagnostics, d => d.Code == "PCL5016" && d.Message.Contains("mlockall", StringComparison.Ordinal));
         }
         finally
         {

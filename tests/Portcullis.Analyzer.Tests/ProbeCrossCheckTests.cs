@@ -37,6 +37,8 @@ public sealed class ProbeCrossCheckTests
             .Except(Shipped.RuntimeBase, StringComparer.Ordinal).Except(DotnetRuntimeBase.Names, StringComparer.Ordinal).Except(Vdso, StringComparer.Ordinal)
             .Where(s => !predicted.Contains(s) && !Explained.ContainsKey(s)).Order(StringComparer.Ordinal).ToList();
         Assert.True(missed.Count == 0, $"probe {group} ({root}) made {string.Join(", ", missed)}, which analysis of its code does not predict");
+        // Every libc function the framework's libraries (and those they open) import is in the table.
+        Assert.True(prediction.Diagnostics.Count == 0, string.Join("\n", prediction.Diagnostics));
         TestContext.Current.SendDiagnosticMessage($"{group}: {prediction.ReachableMethods} methods, {predicted.Count} predicted, {Shipped.Groups[group].Count} measured");
     }
 

@@ -14,6 +14,9 @@ public static class LibcSyscalls
     // Name-service lookups read nsswitch.conf and files, or ask nscd or systemd over a Unix socket. Declared before Table, which uses it.
     private static readonly string[] Nss = ["openat", "read", "fstat", "close", "socket", "connect"];
 
+    // A resolver query: a UDP (or TCP) exchange with the name servers of resolv.conf.
+    private static readonly string[] Dns = ["socket", "connect", "sendto", "sendmmsg", "recvfrom", "poll", "setsockopt", "close", "openat", "read", "fstat"];
+
     private static readonly Dictionary<string, string[]> Table = new(StringComparer.Ordinal)
     {
         ["open"] = ["openat"], ["open64"] = ["openat"], ["openat"] = ["openat"], ["openat64"] = ["openat"], ["creat"] = ["openat"], ["fopen"] = ["openat"], ["fopen64"] = ["openat"], ["fdopen"] = ["fcntl"],
@@ -99,6 +102,15 @@ public static class LibcSyscalls
         ["getauxval"] = [], ["getpagesize"] = [], ["arc4random"] = ["getrandom"], ["arc4random_buf"] = ["getrandom"],
         ["fileno"] = [], ["setvbuf"] = [], ["fputc"] = ["write"], ["putc"] = ["write"], ["fgetc"] = ["read"], ["getc"] = ["read"], ["ungetc"] = [], ["rewind"] = ["lseek"],
         ["fseeko"] = ["lseek"], ["fseeko64"] = ["lseek"], ["ftello"] = ["lseek"], ["ftello64"] = ["lseek"], ["freopen"] = ["openat", "close", "dup3"], ["tmpfile"] = ["openat", "unlink", "getrandom"],
+        // What the libraries the framework opens (libssl and libcrypto, libicu, libgssapi_krb5 and libkrb5, libresolv) import besides.
+        ["__syslog_chk"] = ["socket", "connect", "sendto", "close", "getpid"], ["closelog"] = ["close"], ["perror"] = ["write"], ["putchar"] = ["write"],
+        ["getcontext"] = ["rt_sigprocmask"], ["setcontext"] = ["rt_sigprocmask"], ["swapcontext"] = ["rt_sigprocmask"],
+        ["shmat"] = ["shmat"], ["shmdt"] = ["shmdt"], ["shmget"] = ["shmget"], ["shmctl"] = ["shmctl"],
+        ["__poll_chk"] = ["poll", "ppoll"], ["dcgettext"] = ["openat", "read", "fstat", "mmap", "munmap", "close"], ["dcngettext"] = ["openat", "read", "fstat", "mmap", "munmap", "close"],
+        ["strftime"] = ["openat", "read", "fstat", "close"], ["getservbyname"] = Nss, ["getservbyname_r"] = Nss,
+        ["__res_ninit"] = ["openat", "read", "fstat", "close"], ["__resolv_context_get"] = ["openat", "read", "fstat", "close"], ["__resolv_context_get_override"] = ["openat", "read", "fstat", "close"],
+        ["__res_context_hostalias"] = ["openat", "read", "close"], ["__res_nclose"] = ["close"], ["__res_iclose"] = ["close"],
+        ["res_nsearch"] = Dns, ["res_nquery"] = Dns, ["res_search"] = Dns, ["res_query"] = Dns, ["__res_context_query"] = Dns, ["__res_context_search"] = Dns,
         ["opendir64"] = ["openat", "fstat"], ["scandir"] = ["openat", "getdents64", "close"], ["nftw"] = ["openat", "getdents64", "close", "newfstatat"], ["glob"] = ["openat", "getdents64", "close", "newfstatat"],
     };
 
@@ -126,6 +138,11 @@ public static class LibcSyscalls
         "getenv", "secure_getenv", "setlocale", "newlocale", "freelocale", "uselocale", "nl_langinfo", "wcslen", "mbstowcs", "wcstombs", "tolower", "toupper", "isalnum", "isspace", "isdigit", "isxdigit", "isupper", "islower", "isprint", "isalpha",
         "_Unwind_Resume", "_Unwind_RaiseException", "_Unwind_GetIP", "_Unwind_Backtrace", "__gxx_personality_v0", "__cxa_begin_catch", "__cxa_end_catch", "__cxa_rethrow", "__cxa_allocate_exception", "__cxa_free_exception", "__cxa_throw",
         "_ZdlPv", "_Znwm", "_Znam", "_ZdaPv", "_ZdlPvm", "_ZSt9terminatev", "__cxa_pure_virtual", "__cxa_guard_acquire", "__cxa_guard_release", "__cxa_guard_abort",
+        "modf", "acos", "asin", "atan", "atan2", "cos", "sin", "sincos", "tan", "tanhf", "expf", "fmod", "round", "_setjmp", "_longjmp", "setjmp", "longjmp", "makecontext",
+        "clearerr", "setbuf", "globfree", "fnmatch", "regcomp", "regexec", "regfree", "strptime", "bindtextdomain", "__asprintf_chk", "__vasprintf_chk", "__strncat_chk", "__stpcpy_chk",
+        "__gmtime_r", "__rawmemchr", "__h_errno", "__resp", "__timezone", "__tzname", "timezone", "tzname", "errno", "in6addr_any", "inet_nsap_ntoa", "dn_skipname", "res_dnok", "res_hnok",
+        "ns_initparse", "ns_name_uncompress", "ns_parserr", "__libc_dn_expand", "__libc_ns_makecanon", "__libc_ns_samename", "__libc_res_nameinquery", "__libc_res_queriesmatch",
+        "__res_get_nsaddr", "__resolv_context_put", "__once_proxy", "dn_expand", "dn_comp",
         "getopt", "getopt_long", "abs", "labs", "div", "ldiv", "ffs", "__sched_cpucount", "sched_get_priority_max", "sched_get_priority_min",
     };
 

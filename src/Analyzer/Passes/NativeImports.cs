@@ -25,6 +25,20 @@ internal static class NativeImports
         }
     }
 
+    /// <summary>The functions a library defines (libc's: which unknown import is a libc function the table lacks, not another library's).</summary>
+    public static IReadOnlySet<string> Exports(string path)
+    {
+        if (!ELFReader.TryLoad(path, out var elf))
+            return new HashSet<string>();
+        using (elf)
+        {
+            var dynsym = elf.Sections.OfType<ISymbolTable>().FirstOrDefault(s => s.Name == ".dynsym");
+            return dynsym is null ? new HashSet<string>() : dynsym.Entries
+                .Where(e => e.Type is SymbolType.Function && e.Name.Length > 0 && !IsUndefined(e))
+                .Select(e => e.Name.Split('@')[0]).ToHashSet(StringComparer.Ordinal);
+        }
+    }
+
     private static bool IsUndefined(ISymbolEntry entry) => entry switch
     {
         SymbolEntry<ulong> e => e.PointedSectionIndex == 0,

@@ -22,6 +22,9 @@ internal sealed class NativeSide
 
     private static readonly string[] LanguageRuntimes = ["libc.so", "libstdc++.so", "libgcc_s.so", "libm.so", "ld-linux", "libdl.so", "libpthread.so", "librt.so"];
 
+    // libc's own functions: an import the table does not know is worth a warning only if libc defines it.
+    private static readonly Lazy<IReadOnlySet<string>> LibcFunctions = new(() => FindSystemLibrary("libc.so.6") is { } libc ? NativeImports.Exports(libc) : new HashSet<string>());
+
     private readonly List<Diagnostic> _diagnostics;
     private readonly HashSet<string> _reportedUnknown = new(StringComparer.Ordinal);
     private readonly Dictionary<string, IReadOnlyList<(string Syscall, string Via)>> _openedByLibrary = new(StringComparer.Ordinal);
@@ -42,10 +45,7 @@ internal sealed class NativeSide
         foreach (var (function, chain) in facts.Imports)
         {
             var via = $"{name}!{string.Join(" → ", chain)} → {function}";
-            if (LibcSyscalls.For(function) is { } syscalls)
-                found.AddRange(syscalls.Select(s => (s, via)));
-            else if (_reportedUnknown.Add(function))
-                _diagnostics.Add(Diagnostic.Warning(DiagnosticId.AnalysisIncomplete, $"{via}: what {function} makes is not known; allow its syscalls with --allow or cover the path with a test"));
+            found.AddRange(Libc(function, via).Select(s => (s, via)));
         }
         foreach (var (number, chain) in facts.Syscalls)
         {
@@ -58,8 +58,8 @@ internal sealed class NativeSide
             // A call through a pointer may reach an import kept in a table (sqlite's aSyscall) or a library it opened.
             foreach (var function in summary.ImportsInData)
             {
-                foreach (var syscall in LibcSyscalls.For(function) ?? [])
-                    found.Add((syscall, $"{name}!{export} → {ThroughPointer} {function}"));
+                var via = $"{name}!{export} → {ThroughPointer} {function}";
+                found.AddRange(Libc(function, via).Select(s => (s, via)));
             }
             found.AddRange(Opened(summary).Select(o => (o.Syscall, $"{name}!{export} → {ThroughPointer} {o.Via}")));
         }
@@ -83,13 +83,34 @@ internal sealed class NativeSide
                 continue;
             foreach (var function in NativeImports.Of(path))
             {
-                foreach (var s in LibcSyscalls.For(function) ?? [])
+                foreach (var s in Libc(function, $"{soname} → {function}"))
                     found.Add((s, $"{soname} → {function}"));
             }
             foreach (var needed in NeededOf(path))
                 queue.Enqueue(needed);
         }
         return _openedByLibrary[summary.Path] = found;
+    }
+
+    /// <summary>Every libc function a library the app ships imports, for one its own loader opens (no P/Invoke names it).</summary>
+    public IEnumerable<(string Syscall, string Function)> Whole(string library)
+    {
+        var name = Path.GetFileName(library);
+        foreach (var function in NativeImports.Of(library))
+        {
+            foreach (var s in Libc(function, $"{name} → {function}"))
+                yield return (s, function);
+        }
+    }
+
+    // A libc function's syscalls; one the table does not know is a warning (once), another library's function is that library's code.
+    private IReadOnlyList<string> Libc(string function, string via)
+    {
+        if (LibcSyscalls.For(function) is { } syscalls)
+            return syscalls;
+        if (LibcFunctions.Value.Contains(function) && _reportedUnknown.Add(function))
+            _diagnostics.Add(Diagnostic.Warning(DiagnosticId.AnalysisIncomplete, $"{via}: what libc's {function} makes is not known; allow its syscalls with --allow or cover the path with a test"));
+        return [];
     }
 
     private static IEnumerable<string> NeededOf(string path) => NativeImports.Needed(path);
