@@ -11,38 +11,30 @@ internal sealed class CodeWalker(ElfCode elf)
 {
     private const string SyscallImport = "syscall";
 
-    // Lookback for the table load of a switch: clang and GCC put it within a few instructions of the jmp.
-    private const int JumpTableWindow = 8;
-
     private readonly InstructionInfoFactory infoFactory = new();
 
     public FunctionFacts Walk(ulong entry)
     {
         var section = elf.SectionAt(entry);
         if (section is null || section.IsPlt)
-            return new FunctionFacts([], [], [], 0);
+            return new FunctionFacts([], [], [], [], 0);
         var end = elf.EndOf(entry);
-        var code = Decode(section, entry, end);
-        // Only syscall numbers need the dataflow, and few functions issue syscalls: skip it for the rest.
-        var flow = code.Exists(IsSyscall) ? new ConstantFlow(code, entry, end, infoFactory) : null;
+        var code = elf.Decode(entry, end);
+        // The dataflow is for syscall numbers and, in a library that fills pointers with dlsym, for calls through a
+        // register (lea rax,[rip+FOO_ptr]; call [rax]). Most functions need neither: skip it for them.
+        var flow = code.Exists(IsSyscall) || (elf.DlsymSlots.Count > 0 && code.Exists(IsThroughRegister))
+            ? new ConstantFlow(code, entry, end, infoFactory, elf)
+            : null;
         var facts = new FactsCollector(entry);
         for (var i = 0; i < code.Count; i++)
             Collect(code, i, entry, end, flow, facts);
         return facts.Build();
     }
 
-    private List<Instruction> Decode(CodeSection section, ulong entry, ulong end)
-    {
-        var code = new List<Instruction>();
-        var offset = checked(section.FileOffset + (int)(entry - section.Address));
-        var decoder = Decoder.Create(64, new ByteArrayCodeReader(elf.Bytes, offset, checked((int)(end - entry))), entry);
-        while (decoder.IP < end)
-        {
-            decoder.Decode(out var instr);
-            code.Add(instr);
-        }
-        return code;
-    }
+    /// <summary>An indirect call or jump whose target is in a register or is loaded through one.</summary>
+    private static bool IsThroughRegister(Instruction instr) =>
+        instr.FlowControl is FlowControl.IndirectCall or FlowControl.IndirectBranch
+        && (instr.Op0Kind == OpKind.Register || (instr.Op0Kind == OpKind.Memory && !instr.IsIPRelativeMemoryOperand));
 
     private void Collect(List<Instruction> code, int index, ulong entry, ulong end, ConstantFlow? flow, FactsCollector facts)
     {
@@ -60,7 +52,7 @@ internal sealed class CodeWalker(ElfCode elf)
                 Reach(instr.NearBranchTarget, flow?.RdiBefore(index), facts);
                 break;
             case FlowControl.Call or FlowControl.IndirectCall:
-                if (!ReachThroughGot(instr, flow?.RdiBefore(index), facts))
+                if (!ReachThroughGot(instr, flow?.RdiBefore(index), facts) && !ReachThroughFlow(flow, index, facts))
                     facts.Unresolved();
                 break;
             case FlowControl.UnconditionalBranch or FlowControl.ConditionalBranch when IsNearBranch(instr):
@@ -68,7 +60,7 @@ internal sealed class CodeWalker(ElfCode elf)
                     Reach(instr.NearBranchTarget, flow?.RdiBefore(index), facts); // a tail call
                 break;
             case FlowControl.IndirectBranch:
-                if (!ReachThroughGot(instr, flow?.RdiBefore(index), facts) && !IsJumpTable(code, index))
+                if (!ReachThroughGot(instr, flow?.RdiBefore(index), facts) && !ReachThroughFlow(flow, index, facts) && !ConstantFlow.IsJumpTable(code, index))
                     facts.Unresolved();
                 break;
             case FlowControl.Next:
@@ -113,17 +105,52 @@ internal sealed class CodeWalker(ElfCode elf)
     /// call/jmp qword ptr [rip+slot] goes where the slot's relocation says: an import through the GOT (-fno-plt), or a
     /// pointer in data the loader initialised. A pointer the program may overwrite can also go anywhere else.
     /// </summary>
-    private bool ReachThroughGot(in Instruction instr, IReadOnlyList<long>? rdi, FactsCollector facts)
+    private bool ReachThroughGot(in Instruction instr, IReadOnlyList<long>? rdi, FactsCollector facts) =>
+        instr.Op0Kind == OpKind.Memory && instr.IsIPRelativeMemoryOperand && ReachThroughSlot(instr.IPRelativeMemoryAddress, rdi, facts);
+
+    /// <summary>A call through a slot: a dlsym slot is the functions looked up for it; another slot in writable data can also hold anything.</summary>
+    private bool ReachThroughSlot(ulong slot, IReadOnlyList<long>? rdi, FactsCollector facts)
     {
-        if (instr.Op0Kind != OpKind.Memory || !instr.IsIPRelativeMemoryOperand || !ReachSlot(instr.IPRelativeMemoryAddress, rdi, facts))
+        if (!ReachSlot(slot, rdi, facts))
             return false;
-        if (elf.IsMutableData(instr.IPRelativeMemoryAddress))
+        if (elf.IsMutableData(slot) && (!elf.DlsymSlots.ContainsKey(slot) || elf.Dlsym.Incomplete.Contains(slot)))
             facts.Unresolved();
+        return true;
+    }
+
+    /// <summary>
+    /// An indirect call or jump whose target the dataflow knows: a slot's contents (a GOT or dlsym slot reached through a
+    /// register that holds its address), or a code address. False when the flow knows nothing; any candidate it cannot
+    /// follow is unresolved.
+    /// </summary>
+    private bool ReachThroughFlow(ConstantFlow? flow, int index, FactsCollector facts)
+    {
+        if (flow?.TargetBefore(index) is not { Count: > 0 } targets)
+            return false;
+        var rdi = flow.RdiBefore(index);
+        foreach (var target in targets)
+        {
+            if (SymbolicValue.Is(target, SymbolicValue.Kind.Contents, out var slot) && ReachThroughSlot(slot, rdi, facts))
+                continue;
+            if (SymbolicValue.KindOf(target) == SymbolicValue.Kind.Constant && elf.SectionAt((ulong)target) is not null)
+                Reach((ulong)target, rdi, facts);
+            else
+                facts.Unresolved();
+        }
         return true;
     }
 
     private bool ReachSlot(ulong slot, IReadOnlyList<long>? rdi, FactsCollector facts)
     {
+        if (elf.DlsymSlots.TryGetValue(slot, out var dynamic))
+        {
+            foreach (var looked in dynamic)
+                facts.DynamicImport(looked);
+            if (elf.Dlsym.Fallbacks.TryGetValue(slot, out var fallbacks))
+                foreach (var f in fallbacks)
+                    facts.Call(f);
+            return true;
+        }
         if (elf.GotSlots.TryGetValue(slot, out var name))
             Import(name, rdi, facts);
         else if (elf.LocalSlots.TryGetValue(slot, out var local))
@@ -144,24 +171,6 @@ internal sealed class CodeWalker(ElfCode elf)
         facts.Import(name);
         if (name == SyscallImport)
             facts.Syscall(rdi);
-    }
-
-    /// <summary>A switch: jmp reg right after a load from a table indexed by a scaled register, or jmp [table+reg*8].</summary>
-    private static bool IsJumpTable(List<Instruction> code, int index)
-    {
-        var jmp = code[index];
-        if (jmp.Op0Kind == OpKind.Memory)
-            return jmp.MemoryIndex != Register.None && jmp.MemoryIndexScale >= 4;
-        for (var i = index - 1; i >= 0 && i >= index - JumpTableWindow; i--)
-        {
-            var prior = code[i];
-            if (prior.FlowControl != FlowControl.Next)
-                return false;
-            for (var op = 0; op < prior.OpCount; op++)
-                if (prior.GetOpKind(op) == OpKind.Memory && prior.MemoryIndex != Register.None && prior.MemoryIndexScale >= 4)
-                    return true;
-        }
-        return false;
     }
 
     /// <summary>An address taken is a callback that something will call: lea of a function or PLT stub, or a load of a GOT slot.</summary>

@@ -109,6 +109,17 @@ internal sealed class ElfCode
     /// <summary>Sorted addresses where functions begin: symbols and the FDEs of .eh_frame_hdr, which stripped static functions still have.</summary>
     public IReadOnlyList<ulong> FunctionStarts => starts;
 
+    /// <summary>
+    /// Global pointers the library fills with dlsym, by slot address, each with the names looked up for it (all of them:
+    /// "FOO" then "FOO_3" are both kept). A name a version suffix is printed onto at run time ends in *.
+    /// </summary>
+    public IReadOnlyDictionary<ulong, IReadOnlyList<string>> DlsymSlots => Dlsym.Names;
+
+    /// <summary>The dlsym slots with their local fallbacks and whether something else may be stored in them; found on first use.</summary>
+    internal DlsymSlots Dlsym => dlsym ??= Native.DlsymSlots.Find(this);
+
+    private DlsymSlots? dlsym;
+
     /// <exception cref="NotSupportedException">Not an x86-64 ELF file.</exception>
     /// <exception cref="InvalidDataException">Headers that point outside the file.</exception>
     public static ElfCode Load(string path)
@@ -179,6 +190,47 @@ internal sealed class ElfCode
         if (FunctionContaining(address) is { } f && f.Start != address && names.TryGetValue(f.Start, out var outer))
             return $"{outer}+0x{address - f.Start:x}";
         return $"sub_{address:x}";
+    }
+
+    /// <summary>Decodes [<paramref name="entry"/>, <paramref name="end"/>) by linear sweep; empty outside the code sections.</summary>
+    public List<Instruction> Decode(ulong entry, ulong end)
+    {
+        var code = new List<Instruction>();
+        if (SectionAt(entry) is not { } section || end <= entry)
+            return code;
+        end = Math.Min(end, section.End);
+        var offset = checked(section.FileOffset + (int)(entry - section.Address));
+        var decoder = Decoder.Create(64, new ByteArrayCodeReader(Bytes, offset, checked((int)(end - entry))), entry);
+        while (decoder.IP < end)
+        {
+            decoder.Decode(out var instr);
+            code.Add(instr);
+        }
+        return code;
+    }
+
+    /// <summary>The little-endian int32 at a virtual address in the file's loaded data, or null.</summary>
+    public int? Int32At(ulong address) => LoadedData(address) is { Length: >= 4 } data ? BinaryPrimitives.ReadInt32LittleEndian(data) : null;
+
+    /// <summary>The NUL-terminated string at a virtual address in the file's loaded data, or null (no such data, no NUL within <paramref name="max"/> bytes).</summary>
+    public string? StringAt(ulong address, int max)
+    {
+        var data = LoadedData(address);
+        var length = data[..Math.Min(max, data.Length)].IndexOf((byte)0);
+        return length < 0 ? null : System.Text.Encoding.UTF8.GetString(data[..length]);
+    }
+
+    /// <summary>The file bytes from a virtual address to the end of the loaded section holding it; empty outside any.</summary>
+    private ReadOnlySpan<byte> LoadedData(ulong address)
+    {
+        foreach (var s in sections)
+        {
+            if (s.Type == SectionType.NoBits || !s.Flags.HasFlag(SectionFlags.Allocatable) || address < s.Address || address >= s.Address + s.Size
+                || s.Offset + s.Size > (ulong)Bytes.Length)
+                continue;
+            return Contents(s)[checked((int)(address - s.Address))..];
+        }
+        return [];
     }
 
     private bool IsCode(ulong address) => SectionAt(address) is not null;

@@ -5,6 +5,7 @@ internal sealed class FactsCollector(ulong entry)
 {
     private readonly SortedSet<ulong> calls = [];
     private readonly SortedSet<string> imports = new(StringComparer.Ordinal);
+    private readonly SortedSet<string> dynamicImports = new(StringComparer.Ordinal);
     private readonly SortedSet<int> syscalls = [];
     private int unresolved;
 
@@ -16,6 +17,9 @@ internal sealed class FactsCollector(ulong entry)
     }
 
     public void Import(string name) => imports.Add(name);
+
+    /// <summary>A function looked up with dlsym, called through the slot the library stored it in.</summary>
+    public void DynamicImport(string name) => dynamicImports.Add(name);
 
     /// <summary>A syscall whose number is not a known small constant could be any syscall: as unresolved as a call through a pointer.</summary>
     public void Syscall(IReadOnlyList<long>? numbers)
@@ -31,5 +35,5 @@ internal sealed class FactsCollector(ulong entry)
 
     public void Unresolved() => unresolved++;
 
-    public FunctionFacts Build() => new([.. calls], [.. imports], [.. syscalls], unresolved);
+    public FunctionFacts Build() => new([.. calls], [.. imports], [.. dynamicImports], [.. syscalls], unresolved);
 }

@@ -11,7 +11,7 @@ namespace Portcullis.Analyzer.Native;
 internal static class LibrarySummaries
 {
     /// <summary>Bump when the summary's shape or the analysis changes, so that older cached files are recomputed.</summary>
-    public const int FormatVersion = 2;
+    public const int FormatVersion = 3;
 
     private static readonly ConcurrentDictionary<(string Path, long Length, DateTime Written), LibrarySummary> Memory = new();
 
@@ -57,7 +57,7 @@ internal static class LibrarySummaries
                 return null;
             using var stream = File.OpenRead(file);
             var entry = JsonSerializer.Deserialize(stream, NativeJsonContext.Default.NativeCacheFile);
-            return entry is { Version: FormatVersion, Summary: { } s } && s.Sha256 == sha && s.Exports is not null ? s : null;
+            return entry is { Version: FormatVersion, Summary: { } s } && s.Sha256 == sha && s.Graph is not null && s.Graph.IsConsistent() ? s : null;
         }
         catch (Exception e) when (e is JsonException or IOException or UnauthorizedAccessException or NotSupportedException)
         {

@@ -1,14 +1,12 @@
 namespace Portcullis.Analyzer.Native;
 
 /// <summary>
-/// The functions reachable from the exports, each decoded once, and the reverse edges. For every reached item
-/// (an import, a syscall, an unresolved call) one breadth-first search backwards from its direct users gives every
-/// function its shortest route to it, so each function's closure is computed once, whatever the cycles.
+/// The functions reachable from the exports, each decoded once. <see cref="LibraryGraph"/> keeps them in compact form
+/// and walks them per export when asked.
 /// </summary>
 internal sealed class NativeCallGraph
 {
     private readonly SortedDictionary<ulong, FunctionFacts> facts = [];
-    private readonly Dictionary<ulong, List<ulong>> callers = [];
 
     public NativeCallGraph(ElfCode elf, IEnumerable<ulong> roots)
     {
@@ -24,33 +22,7 @@ internal sealed class NativeCallGraph
                     facts[callee] = walker.Walk(callee);
                     queue.Enqueue(callee);
                 }
-        foreach (var (f, fact) in facts)
-            foreach (var callee in fact.Calls)
-            {
-                if (!callers.TryGetValue(callee, out var list))
-                    callers[callee] = list = [];
-                list.Add(f);
-            }
     }
 
     public IReadOnlyDictionary<ulong, FunctionFacts> Facts => facts;
-
-    /// <summary>
-    /// For each function that reaches one of <paramref name="users"/>, the next function on a shortest route there;
-    /// a user maps to itself.
-    /// </summary>
-    public Dictionary<ulong, ulong> RoutesTo(IEnumerable<ulong> users)
-    {
-        var next = new Dictionary<ulong, ulong>();
-        var queue = new Queue<ulong>();
-        foreach (var u in users)
-            if (next.TryAdd(u, u))
-                queue.Enqueue(u);
-        while (queue.TryDequeue(out var g))
-            if (callers.TryGetValue(g, out var list))
-                foreach (var c in list)
-                    if (next.TryAdd(c, g))
-                        queue.Enqueue(c);
-        return next;
-    }
 }

@@ -5,16 +5,19 @@ namespace Portcullis.Analyzer.Native;
 /// <summary>
 /// For each of the 16 general-purpose registers, the constants it may hold here, or unknown (null).
 /// A set rather than one value so that a syscall number chosen on two branches (if/else, ?:) still resolves.
+/// Also the 8-byte stack slots whose contents are known, keyed by their <see cref="SymbolicValue.Kind.Stack"/> address
+/// (a value spilled to [rbp-0x10] and reloaded, a buffer snprintf filled).
 /// </summary>
 internal sealed class RegisterConstants
 {
     // More candidates than this means the value is computed, not chosen: treat it as unknown.
-    private const int MaxValues = 8;
+    public const int MaxValues = 8;
 
     private static readonly Register[] CallerSaved =
         [Register.RAX, Register.RCX, Register.RDX, Register.RSI, Register.RDI, Register.R8, Register.R9, Register.R10, Register.R11];
 
     private readonly long[]?[] values = new long[]?[16];
+    private Dictionary<long, long[]>? memory;
 
     public bool AnyKnown { get; private set; }
 
@@ -24,6 +27,8 @@ internal sealed class RegisterConstants
     {
         var copy = new RegisterConstants { AnyKnown = AnyKnown };
         Array.Copy(values, copy.values, values.Length);
+        if (memory is { Count: > 0 })
+            copy.memory = new Dictionary<long, long[]>(memory);
         return copy;
     }
 
@@ -40,6 +45,30 @@ internal sealed class RegisterConstants
         if (candidates is not null)
             AnyKnown = true;
     }
+
+    public long[]? Load(long stackAddress) => memory is not null && memory.TryGetValue(stackAddress, out var v) ? v : null;
+
+    public void Store(long stackAddress, long[]? candidates)
+    {
+        if (candidates is null)
+        {
+            memory?.Remove(stackAddress);
+            return;
+        }
+        (memory ??= [])[stackAddress] = candidates;
+        AnyKnown = true;
+    }
+
+    /// <summary>Drops the stack slots that <paramref name="doomed"/> picks (a write that may overlap them, a moved rsp).</summary>
+    public void ForgetMemory(Func<long, bool> doomed)
+    {
+        if (memory is not { Count: > 0 })
+            return;
+        foreach (var key in memory.Keys.Where(doomed).ToList())
+            memory.Remove(key);
+    }
+
+    public bool HasMemory => memory is { Count: > 0 };
 
     public void Forget(Register register)
     {
@@ -67,18 +96,43 @@ internal sealed class RegisterConstants
             values[i] = merged;
             any |= merged is not null;
         }
+        if (memory is { Count: > 0 })
+        {
+            foreach (var key in memory.Keys.ToList())
+            {
+                var a = memory[key];
+                var merged = other.memory is not null && other.memory.TryGetValue(key, out var b) ? Union(a, b) : null;
+                if (merged is null)
+                {
+                    memory.Remove(key);
+                    changed = true;
+                }
+                else
+                {
+                    changed |= !ReferenceEquals(merged, a);
+                    memory[key] = merged;
+                    any = true;
+                }
+            }
+        }
         AnyKnown = any;
         return changed;
     }
 
-    // Returns a itself when b adds nothing, so that callers can tell a fixpoint by reference.
+    // Returns a itself when b adds nothing, so that callers can tell a fixpoint by reference. Stack addresses do not
+    // merge: a balanced function has one rsp wherever paths meet, and one that differs (code after a call that does
+    // not return, falling into a loop) would otherwise grow a candidate per pass until the loop gives up.
     private static long[]? Union(long[] a, long[] b)
     {
         if (ReferenceEquals(a, b) || b.All(a.Contains))
             return a;
+        if (a.Any(IsStack) || b.Any(IsStack))
+            return null;
         var union = a.Union(b).Order().ToArray();
         return union.Length > MaxValues ? null : union;
     }
+
+    private static bool IsStack(long value) => SymbolicValue.KindOf(value) == SymbolicValue.Kind.Stack;
 
     private static int Index(Register register)
     {

@@ -9,7 +9,8 @@ namespace Portcullis.Analyzer.Passes;
 /// <summary>
 /// From a native export to the syscalls it can make: the export's summary (<see cref="LibrarySummaries"/>:
 /// its calls followed through the library, the libc functions it reaches through the PLT, its raw syscalls),
-/// libc functions mapped by <see cref="LibcSyscalls"/>. Where an export calls through a pointer analysis cannot
+/// libc functions mapped by <see cref="LibcSyscalls"/>. Pointers a shim filled by dlsym (ICU, GSSAPI, OpenSSL) are
+/// followed into the libraries it opens (<see cref="DynamicLinking"/>). Where an export calls through a pointer analysis cannot
 /// resolve, every libc function it could be calling is allowed: those whose address the library keeps in a table
 /// (sqlite's aSyscall) and those the libraries it opens import (the OpenSSL shim calls what it looked up in libssl). A libc function the table does not know is a diagnostic, once.
 /// </summary>
@@ -28,6 +29,7 @@ internal sealed class NativeSide
     private readonly List<Diagnostic> _diagnostics;
     private readonly HashSet<string> _reportedUnknown = new(StringComparer.Ordinal);
     private readonly Dictionary<string, IReadOnlyList<(string Syscall, string Via)>> _openedByLibrary = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, DynamicLinking> _linking = new(StringComparer.Ordinal);
 
     public NativeSide(List<Diagnostic> diagnostics) => _diagnostics = diagnostics;
 
@@ -53,7 +55,22 @@ internal sealed class NativeSide
             if (SyscallTable.Name(number, SeccompArch.X86_64) is { } syscall)
                 found.Add((syscall, via));
         }
-        if (facts.UnresolvedIndirect)
+        var dynamic = facts.DynamicImports.Count > 0 && !facts.UnresolvedIndirect ? Linking(summary).Resolve(summary, export) : null;
+        if (dynamic is { Unresolved: false })
+        {
+            // Every pointer the export calls through was filled by dlsym with a name: follow those into the opened libraries.
+            foreach (var (function, chain) in dynamic.LibcFunctions)
+            {
+                var via = $"{name}!{string.Join(" → ", chain)}";
+                found.AddRange(Libc(function, via).Select(s => (s, via)));
+            }
+            foreach (var (number, chain) in dynamic.Syscalls)
+            {
+                if (SyscallTable.Name(number, SeccompArch.X86_64) is { } syscall)
+                    found.Add((syscall, $"{name}!{string.Join(" → ", chain)} → syscall {number}"));
+            }
+        }
+        else if (facts.UnresolvedIndirect || dynamic is not null)
         {
             // A call through a pointer may reach an import kept in a table (sqlite's aSyscall) or a library it opened.
             foreach (var function in summary.ImportsInData)
@@ -112,6 +129,9 @@ internal sealed class NativeSide
             _diagnostics.Add(Diagnostic.Warning(DiagnosticId.AnalysisIncomplete, $"{via}: what libc's {function} makes is not known; allow its syscalls with --allow or cover the path with a test"));
         return [];
     }
+
+    private DynamicLinking Linking(LibrarySummary summary) =>
+        _linking.TryGetValue(summary.Path, out var linking) ? linking : _linking[summary.Path] = new DynamicLinking(summary.Opened);
 
     private static IEnumerable<string> NeededOf(string path) => NativeImports.Needed(path);
 

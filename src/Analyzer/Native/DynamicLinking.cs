@@ -1,0 +1,232 @@
+using System.Text.RegularExpressions;
+using ELFSharp.ELF;
+using ELFSharp.ELF.Sections;
+
+namespace Portcullis.Analyzer.Native;
+
+/// <summary>
+/// Follows an export of a library that calls through dlsym'd pointers (the OpenSSL, ICU and GSSAPI shims) into the
+/// libraries it opens, down to libc: shim export → dynamic import FOO → FOO's summary in the opened library (or in a
+/// library it needs: the shim looks libcrypto's functions up through libssl's handle) → its imports, each either a libc
+/// function (a leaf, which is what the caller maps to syscalls), a function of another library of the set (followed
+/// into that library's summary: libssl → libcrypto), or a C++ runtime, libgcc, libm or loader function (a leaf that
+/// adds no libc function). Each (library, export) is visited once, breadth first, so each libc function keeps a chain
+/// with the fewest library hops.
+/// </summary>
+public sealed partial class DynamicLinking
+{
+    /// <summary>Where the libraries a shim opens by bare name are looked for, in order.</summary>
+    public static readonly IReadOnlyList<string> SystemDirectories = ["/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu"];
+
+    private const string Libc = "libc.so.6";
+
+    // Runtimes whose functions are leaves: what they call of libc is reached through the code that calls them.
+    private static readonly string[] LeafRuntimes = ["libstdc++.so", "libgcc_s.so", "libm.so", "ld-linux"];
+
+    private readonly IReadOnlyList<string> directories;
+    private readonly Func<string, LibrarySummary> summaries;
+    private readonly List<string> scope = [];
+    private readonly HashSet<string> leaves = new(StringComparer.Ordinal);
+    private readonly IReadOnlySet<string> libc;
+    private readonly Dictionary<string, string> definedBy = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<string>> byStem = new(StringComparer.Ordinal);
+    private readonly HashSet<string> leafFunctions = new(StringComparer.Ordinal);
+
+    /// <param name="openedLibraries">
+    /// What the shim dlopens, by file name ("libssl.so.3"; a name without a version, "libicuuc.so", takes the newest
+    /// file of that name) or path; names that no directory holds are skipped, as dlopen's failed attempts are.
+    /// </param>
+    /// <param name="summaries">Summary of a library by path; <see cref="LibrarySummaries.Of"/>, cached on disk, by default.</param>
+    /// <param name="directories">Directories to look names up in; <see cref="SystemDirectories"/> by default.</param>
+    public DynamicLinking(IEnumerable<string> openedLibraries, Func<string, LibrarySummary>? summaries = null, IReadOnlyList<string>? directories = null)
+    {
+        this.directories = directories ?? SystemDirectories;
+        this.summaries = summaries ?? LibrarySummaries.Of;
+        libc = Find(Libc) is { } libcPath ? DefinedFunctions(libcPath) : new HashSet<string>(StringComparer.Ordinal);
+
+        // dlopen loads the library and then what it needs, breadth first; dlsym on the handle searches them in that order.
+        var queue = new Queue<string>(openedLibraries);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        while (queue.TryDequeue(out var name))
+        {
+            // The same file under two names (libicuuc.so, the development link, and libicuuc.so.72) is one library.
+            if (Find(name) is not { } path || !seen.Add(RealPath(path)))
+                continue;
+            var file = Path.GetFileName(path);
+            if (file == Libc)
+                continue;
+            if (LeafRuntimes.Any(r => file.StartsWith(r, StringComparison.Ordinal)))
+            {
+                leaves.Add(path);
+                leafFunctions.UnionWith(DefinedFunctions(path));
+                continue;
+            }
+            scope.Add(path);
+            var summary = this.summaries(path);
+            foreach (var export in summary.Exports.Keys)
+            {
+                if (definedBy.TryAdd(export, path))
+                    Stem(export).Add(export);
+            }
+            foreach (var needed in summary.Needed)
+                queue.Enqueue(needed);
+        }
+    }
+
+    /// <summary>The opened libraries and those they need that have code to follow, in lookup order (not libc, not the leaf runtimes).</summary>
+    public IReadOnlyList<string> Libraries => scope;
+
+    /// <summary>What <paramref name="export"/> of <paramref name="library"/> reaches in libc, through its dynamic imports and the libraries' own imports.</summary>
+    public DynamicReach Resolve(LibrarySummary library, string export)
+    {
+        var functions = new SortedDictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        var syscalls = new SortedDictionary<int, IReadOnlyList<string>>();
+        var unresolved = new SortedDictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        var notFound = new SortedSet<string>(StringComparer.Ordinal);
+        if (!library.Exports.ContainsKey(export))
+            return new DynamicReach(export, functions, syscalls, new Dictionary<string, IReadOnlyList<string>>(), [export]);
+
+        var visited = new HashSet<(string, string)>();
+        var queue = new Queue<(LibrarySummary Summary, string Export, List<string> Prefix)>();
+        queue.Enqueue((library, export, [export]));
+        visited.Add((library.Path, export));
+        while (queue.TryDequeue(out var node))
+        {
+            var (summary, name, prefix) = node;
+            var file = Path.GetFileName(summary.Path);
+            if (!summary.Exports.TryGetValue(name, out var facts))
+            {
+                notFound.Add($"{file}!{name}");
+                continue;
+            }
+            if (facts.UnresolvedIndirect)
+                unresolved.TryAdd($"{file}!{name}", prefix);
+            foreach (var (number, chain) in facts.Syscalls)
+                syscalls.TryAdd(number, Extend(prefix, chain));
+            foreach (var (imported, chain) in facts.Imports)
+            {
+                var path = Extend(prefix, chain);
+                if (libc.Contains(imported))
+                    functions.TryAdd(imported, [.. path, imported]);
+                else if (definedBy.TryGetValue(imported, out var owner))
+                    Visit(owner, imported, path);
+                else if (!leafFunctions.Contains(imported))
+                    notFound.Add(imported);
+            }
+            foreach (var (looked, chain) in facts.DynamicImports)
+            {
+                var path = Extend(prefix, chain);
+                var any = false;
+                foreach (var (owner, symbol) in Lookup(looked))
+                {
+                    any = true;
+                    if (owner is null)
+                        functions.TryAdd(symbol, [.. path, symbol]);
+                    else
+                        Visit(owner, symbol, path);
+                }
+                // dlsym finds nothing: the shim takes its fallback (already in its own summary) or stops.
+                if (!any)
+                    notFound.Add(looked);
+            }
+        }
+        return new DynamicReach(export, functions, syscalls, unresolved, [.. notFound]);
+
+        void Visit(string owner, string symbol, List<string> path)
+        {
+            if (visited.Add((owner, symbol)))
+                queue.Enqueue((summaries(owner), symbol, [.. path, $"{symbol} ({Path.GetFileName(owner)})"]));
+        }
+    }
+
+    /// <summary>
+    /// What dlsym on an opened library's handle finds for a name: the first library in the scope defining it, or libc
+    /// (owner null). A name ending in * (a version printed on at run time) matches the stem alone or with _72, _72_1.
+    /// </summary>
+    private IEnumerable<(string? Owner, string Symbol)> Lookup(string name)
+    {
+        if (!name.EndsWith('*'))
+        {
+            if (definedBy.TryGetValue(name, out var owner))
+                yield return (owner, name);
+            else if (libc.Contains(name))
+                yield return (null, name);
+            yield break;
+        }
+        var stem = name[..^1];
+        if (byStem.TryGetValue(stem, out var names))
+            foreach (var symbol in names)
+                yield return (definedBy[symbol], symbol);
+        else if (libc.Contains(stem))
+            yield return (null, stem);
+    }
+
+    private List<string> Stem(string export)
+    {
+        var stem = VersionSuffix().Replace(export, "");
+        if (!byStem.TryGetValue(stem, out var list))
+            byStem[stem] = list = [];
+        return list;
+    }
+
+    /// <summary>The chain so far, then the library's own chain past its first element (the export, already named).</summary>
+    private static List<string> Extend(List<string> prefix, IReadOnlyList<string> chain) => [.. prefix, .. chain.Skip(1)];
+
+    private string? Find(string name)
+    {
+        if (name.Contains('/', StringComparison.Ordinal))
+            return File.Exists(name) ? name : null;
+        foreach (var dir in directories)
+        {
+            var path = Path.Combine(dir, name);
+            if (File.Exists(path))
+                return path;
+        }
+        // "libicuuc.so" or "libssl.so." as a shim probes it: the newest versioned file of that name.
+        var prefix = name.EndsWith('.') ? name : name + ".";
+        if (!name.EndsWith(".so", StringComparison.Ordinal) && !name.EndsWith(".so.", StringComparison.Ordinal))
+            return null;
+        foreach (var dir in directories.Where(Directory.Exists))
+        {
+            var versioned = Directory.EnumerateFiles(dir, prefix + "*").Order(StringComparer.Ordinal).LastOrDefault();
+            if (versioned is not null)
+                return versioned;
+        }
+        return null;
+    }
+
+    private static string RealPath(string path)
+    {
+        try
+        {
+            return File.ResolveLinkTarget(path, returnFinalTarget: true)?.FullName ?? Path.GetFullPath(path);
+        }
+        catch (IOException)
+        {
+            return Path.GetFullPath(path);
+        }
+    }
+
+    /// <summary>The functions a library defines in .dynsym (FUNC and GNU IFUNC: libc's memcpy and strlen are IFUNCs).</summary>
+    private static HashSet<string> DefinedFunctions(string path)
+    {
+        const int GnuIfunc = 10;
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        try
+        {
+            using var elf = ELFReader.Load(path);
+            foreach (var table in elf.Sections.OfType<SymbolTable<ulong>>().Where(t => t.Name == ".dynsym"))
+                foreach (var e in table.Entries)
+                    if (e.PointedSectionIndex != 0 && e.Binding != SymbolBinding.Local && e.Type is SymbolType.Function or (SymbolType)GnuIfunc && e.Name.Length > 0)
+                        names.Add(e.Name.Split('@')[0]);
+        }
+        catch (Exception e) when (e is NotSupportedException or InvalidDataException or IOException or ArgumentException or InvalidOperationException)
+        {
+            // Not an ELF file we can read: it defines nothing we know of.
+        }
+        return names;
+    }
+
+    [GeneratedRegex(@"(_[0-9]+)+$")]
+    private static partial Regex VersionSuffix();
+}
