@@ -187,57 +187,46 @@ public sealed class NativeSummaryTests
     public void Summaries_are_cached_on_disk_by_content_and_a_bad_file_is_recomputed()
     {
         var cache = Directory.CreateTempSubdirectory("portcullis-cache-").FullName;
-        var before = Environment.GetEnvironmentVariable("PORTCULLIS_CACHE");
-        Environment.SetEnvironmentVariable("PORTCULLIS_CACHE", cache);
         try
         {
             var library = Path.Combine(Runtime, "libSystem.Net.Security.Native.so");
-            var first = LibrarySummaries.Of(library);
-            Assert.Same(first, LibrarySummaries.Of(library));
+            Assert.Same(LibrarySummaries.Of(library), LibrarySummaries.Of(library));
+            var first = LibrarySummaries.FromDisk(library, cache);
             var file = Path.Combine(cache, "native", first.Sha256 + ".json");
             Assert.True(File.Exists(file));
-            Assert.Equal(Json(first), Json(LibrarySummaries.FromDisk(library)));
+            Assert.Equal(Json(first), Json(LibrarySummaries.FromDisk(library, cache)));
 
             // A valid file is believed, which shows it is read rather than recomputed.
             var text = File.ReadAllText(file);
             var entry = JsonSerializer.Deserialize(text, NativeJsonContext.Default.NativeCacheFile)!;
             var marked = entry with { Summary = entry.Summary with { Opened = ["libmarker.so.1"] } };
             File.WriteAllText(file, JsonSerializer.Serialize(marked, NativeJsonContext.Default.NativeCacheFile));
-            Assert.Contains("libmarker.so.1", LibrarySummaries.FromDisk(library).Opened);
+            Assert.Contains("libmarker.so.1", LibrarySummaries.FromDisk(library, cache).Opened);
 
             File.WriteAllText(file, text[..(text.Length / 2)]);
-            Assert.Equal(Json(first), Json(LibrarySummaries.FromDisk(library)));
+            Assert.Equal(Json(first), Json(LibrarySummaries.FromDisk(library, cache)));
             Assert.Equal(text, File.ReadAllText(file));
 
             File.WriteAllText(file, text.Replace($"\"version\": {LibrarySummaries.FormatVersion}", "\"version\": 0", StringComparison.Ordinal));
-            Assert.Equal(Json(first), Json(LibrarySummaries.FromDisk(library)));
+            Assert.Equal(Json(first), Json(LibrarySummaries.FromDisk(library, cache)));
             Assert.Equal(text, File.ReadAllText(file));
             Assert.Empty(Directory.GetFiles(Path.Combine(cache, "native"), "*.tmp"));
         }
         finally
         {
-            Environment.SetEnvironmentVariable("PORTCULLIS_CACHE", before);
             Directory.Delete(cache, recursive: true);
         }
     }
 
     [Fact]
-    public void The_cache_directory_follows_portcullis_cache_then_xdg()
+    public void The_cache_directory_follows_portcullis_cache_then_xdg_then_home()
     {
-        var (cache, xdg) = (Environment.GetEnvironmentVariable("PORTCULLIS_CACHE"), Environment.GetEnvironmentVariable("XDG_CACHE_HOME"));
-        try
-        {
-            Environment.SetEnvironmentVariable("PORTCULLIS_CACHE", null);
-            Environment.SetEnvironmentVariable("XDG_CACHE_HOME", "/tmp/xdg-test");
-            Assert.Equal("/tmp/xdg-test/portcullis", LibrarySummaries.CacheDirectory());
-            Environment.SetEnvironmentVariable("PORTCULLIS_CACHE", "/tmp/pc-test");
-            Assert.Equal("/tmp/pc-test/native/ab.json", LibrarySummaries.CacheFile("ab"));
-        }
-        finally
-        {
-            Environment.SetEnvironmentVariable("PORTCULLIS_CACHE", cache);
-            Environment.SetEnvironmentVariable("XDG_CACHE_HOME", xdg);
-        }
+        Dictionary<string, string?> env = new() { ["XDG_CACHE_HOME"] = "/tmp/xdg-test" };
+        Assert.Equal("/tmp/xdg-test/portcullis", LibrarySummaries.CacheDirectory(env.GetValueOrDefault));
+        env["PORTCULLIS_CACHE"] = "/tmp/pc-test";
+        Assert.Equal("/tmp/pc-test", LibrarySummaries.CacheDirectory(env.GetValueOrDefault));
+        Assert.Equal("/tmp/pc-test/native/ab.json", LibrarySummaries.CacheFile("ab", LibrarySummaries.CacheDirectory(env.GetValueOrDefault)));
+        Assert.EndsWith("/.cache/portcullis", LibrarySummaries.CacheDirectory(_ => null), StringComparison.Ordinal);
     }
 
     private static string Json(LibrarySummary summary) => JsonSerializer.Serialize(summary, NativeJsonContext.Default.LibrarySummary);

@@ -24,24 +24,26 @@ internal static class LibrarySummaries
     }
 
     /// <summary>The cache directory: PORTCULLIS_CACHE, else $XDG_CACHE_HOME/portcullis, else ~/.cache/portcullis.</summary>
-    public static string CacheDirectory()
+    /// <param name="environment">Reads a variable (the process's by default; tests pass their own rather than change the process's, which parallel tests share).</param>
+    public static string CacheDirectory(Func<string, string?>? environment = null)
     {
-        var explicitDir = Environment.GetEnvironmentVariable("PORTCULLIS_CACHE");
+        environment ??= Environment.GetEnvironmentVariable;
+        var explicitDir = environment("PORTCULLIS_CACHE");
         if (!string.IsNullOrEmpty(explicitDir))
             return explicitDir;
-        var xdg = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");
+        var xdg = environment("XDG_CACHE_HOME");
         if (!string.IsNullOrEmpty(xdg))
             return System.IO.Path.Combine(xdg, "portcullis");
         return System.IO.Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "portcullis");
     }
 
-    public static string CacheFile(string sha256) => System.IO.Path.Combine(CacheDirectory(), "native", sha256 + ".json");
+    public static string CacheFile(string sha256, string? directory = null) => System.IO.Path.Combine(directory ?? CacheDirectory(), "native", sha256 + ".json");
 
     /// <summary>The disk cache alone, bypassing memory: reads a valid file of this version, else computes and (re)writes it.</summary>
-    internal static LibrarySummary FromDisk(string path)
+    internal static LibrarySummary FromDisk(string path, string? directory = null)
     {
         var sha = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(path)));
-        var file = CacheFile(sha);
+        var file = CacheFile(sha, directory);
         if (TryRead(file, sha) is { } cached)
             return cached with { Path = path };
         var summary = LibrarySummary.Compute(path);
