@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using Portcullis.Analyzer.Native;
 using Xunit;
 
@@ -106,7 +105,7 @@ public sealed class DynamicLinkingTests
     [Fact]
     public void A_gcc_built_loader_s_lookups_fallbacks_printed_names_and_wrappers_are_followed_into_the_opened_library()
     {
-        var gcc = Gcc();
+        var gcc = Requires.Tool("gcc", "gcc");
         var dir = Directory.CreateTempSubdirectory("portcullis-dlsym-").FullName;
         try
         {
@@ -188,19 +187,10 @@ public sealed class DynamicLinkingTests
         }
     }
 
-    private static string Gcc()
-    {
-        var gcc = Environment.GetEnvironmentVariable("PATH")!.Split(':').Select(d => Path.Combine(d, "gcc")).FirstOrDefault(File.Exists);
-        if (gcc is null)
-            Assert.Skip("gcc is not installed (Debian package gcc)");
-        return gcc;
-    }
-
+    // gcc through the shared helpers: missing in CI is a failure, never a skip.
     private static void Run(string tool, params string[] args)
     {
-        using var process = Process.Start(new ProcessStartInfo(tool, args) { RedirectStandardError = true, RedirectStandardOutput = true })!;
-        var output = process.StandardError.ReadToEnd() + process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        Assert.True(process.ExitCode == 0, output);
+        var (code, output) = Requires.Run(tool, args);
+        Assert.True(code == 0, output);
     }
 }

@@ -47,7 +47,7 @@ public sealed class NativeLibraryTests
     {
         var sqlite = Directory.GetFiles(AppContext.BaseDirectory, "libe_sqlite3.so", SearchOption.AllDirectories).FirstOrDefault(f => f.Contains("linux-x64", StringComparison.Ordinal));
         Assert.NotNull(sqlite);
-        var imports = Passes.NativeImports.Of(sqlite);
+        var imports = Native.NativeImports.Of(sqlite);
         Assert.Contains("fsync", imports);
         Assert.Contains("pwrite64", imports);
         Assert.All(SqliteCalls, f => Assert.NotNull(LibcSyscalls.For(f)));

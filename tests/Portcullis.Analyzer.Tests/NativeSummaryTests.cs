@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Portcullis.Analyzer.Native;
 using Xunit;
@@ -94,23 +93,21 @@ public sealed class NativeSummaryTests
     }
 
     [Fact]
-    public void Every_runtime_shim_is_summarised_quickly()
+    public void Every_runtime_shim_is_summarised_with_chains_that_start_at_their_export()
     {
+        // How long it takes is bench/AnalyzerSpeed's to say, not a test's.
         foreach (var file in Directory.GetFiles(Runtime, "libSystem.*.so").Order(StringComparer.Ordinal))
         {
-            var watch = Stopwatch.StartNew();
             var summary = LibrarySummary.Compute(file);
-            TestContext.Current.SendDiagnosticMessage($"{Path.GetFileName(file)}: {watch.ElapsedMilliseconds} ms, {summary.Exports.Count} exports");
             Assert.NotEmpty(summary.Exports);
             Assert.All(summary.Exports.Values, e => Assert.All(e.Imports.Values.Concat(e.Syscalls.Values), c => Assert.Equal(e.Export, c[0])));
-            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), $"{file} took {watch.Elapsed}");
         }
     }
 
     [Fact]
     public void A_gcc_built_library_s_raw_syscalls_got_calls_tail_calls_and_callbacks_are_followed()
     {
-        var gcc = Gcc();
+        var gcc = Requires.Tool("gcc", "gcc");
         var dir = Directory.CreateTempSubdirectory("portcullis-native-").FullName;
         try
         {
@@ -231,19 +228,10 @@ public sealed class NativeSummaryTests
 
     private static string Json(LibrarySummary summary) => JsonSerializer.Serialize(summary, NativeJsonContext.Default.LibrarySummary);
 
-    private static string Gcc()
-    {
-        var gcc = Environment.GetEnvironmentVariable("PATH")!.Split(':').Select(d => Path.Combine(d, "gcc")).FirstOrDefault(File.Exists);
-        if (gcc is null)
-            Assert.Skip("gcc is not installed (Debian package gcc)");
-        return gcc;
-    }
-
+    // gcc through the shared helpers: missing in CI is a failure, never a skip.
     private static void Run(string tool, params string[] args)
     {
-        using var process = Process.Start(new ProcessStartInfo(tool, args) { RedirectStandardError = true, RedirectStandardOutput = true })!;
-        var output = process.StandardError.ReadToEnd() + process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        Assert.True(process.ExitCode == 0, output);
+        var (code, output) = Requires.Run(tool, args);
+        Assert.True(code == 0, output);
     }
 }

@@ -1,6 +1,4 @@
 using System.Text.RegularExpressions;
-using ELFSharp.ELF;
-using ELFSharp.ELF.Sections;
 
 namespace Portcullis.Analyzer.Native;
 
@@ -42,7 +40,7 @@ public sealed partial class DynamicLinking
     {
         this.directories = directories ?? SystemDirectories;
         this.summaries = summaries ?? LibrarySummaries.Of;
-        libc = Find(Libc) is { } libcPath ? DefinedFunctions(libcPath) : new HashSet<string>(StringComparer.Ordinal);
+        libc = Find(Libc) is { } libcPath ? NativeImports.Exports(libcPath) : new HashSet<string>(StringComparer.Ordinal);
 
         // dlopen loads the library and then what it needs, breadth first; dlsym on the handle searches them in that order.
         var queue = new Queue<string>(openedLibraries);
@@ -58,7 +56,7 @@ public sealed partial class DynamicLinking
             if (LeafRuntimes.Any(r => file.StartsWith(r, StringComparison.Ordinal)))
             {
                 leaves.Add(path);
-                leafFunctions.UnionWith(DefinedFunctions(path));
+                leafFunctions.UnionWith(NativeImports.Exports(path));
                 continue;
             }
             scope.Add(path);
@@ -172,28 +170,7 @@ public sealed partial class DynamicLinking
     /// <summary>The chain so far, then the library's own chain past its first element (the export, already named).</summary>
     private static List<string> Extend(List<string> prefix, IReadOnlyList<string> chain) => [.. prefix, .. chain.Skip(1)];
 
-    private string? Find(string name)
-    {
-        if (name.Contains('/', StringComparison.Ordinal))
-            return File.Exists(name) ? name : null;
-        foreach (var dir in directories)
-        {
-            var path = Path.Combine(dir, name);
-            if (File.Exists(path))
-                return path;
-        }
-        // "libicuuc.so" or "libssl.so." as a shim probes it: the newest versioned file of that name.
-        var prefix = name.EndsWith('.') ? name : name + ".";
-        if (!name.EndsWith(".so", StringComparison.Ordinal) && !name.EndsWith(".so.", StringComparison.Ordinal))
-            return null;
-        foreach (var dir in directories.Where(Directory.Exists))
-        {
-            var versioned = Directory.EnumerateFiles(dir, prefix + "*").Order(StringComparer.Ordinal).LastOrDefault();
-            if (versioned is not null)
-                return versioned;
-        }
-        return null;
-    }
+    private string? Find(string name) => NativeImports.Find(name, directories);
 
     private static string RealPath(string path)
     {
@@ -205,26 +182,6 @@ public sealed partial class DynamicLinking
         {
             return Path.GetFullPath(path);
         }
-    }
-
-    /// <summary>The functions a library defines in .dynsym (FUNC and GNU IFUNC: libc's memcpy and strlen are IFUNCs).</summary>
-    private static HashSet<string> DefinedFunctions(string path)
-    {
-        const int GnuIfunc = 10;
-        var names = new HashSet<string>(StringComparer.Ordinal);
-        try
-        {
-            using var elf = ELFReader.Load(path);
-            foreach (var table in elf.Sections.OfType<SymbolTable<ulong>>().Where(t => t.Name == ".dynsym"))
-                foreach (var e in table.Entries)
-                    if (e.PointedSectionIndex != 0 && e.Binding != SymbolBinding.Local && e.Type is SymbolType.Function or (SymbolType)GnuIfunc && e.Name.Length > 0)
-                        names.Add(e.Name.Split('@')[0]);
-        }
-        catch (Exception e) when (e is NotSupportedException or InvalidDataException or IOException or ArgumentException or InvalidOperationException)
-        {
-            // Not an ELF file we can read: it defines nothing we know of.
-        }
-        return names;
     }
 
     [GeneratedRegex(@"(_[0-9]+)+$")]

@@ -16,7 +16,7 @@ namespace Portcullis.Analyzer.Passes;
 /// </summary>
 internal sealed class NativeSide
 {
-    private static readonly string[] SystemLibraryDirectories = ["/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu", "/lib64", "/usr/lib64", "/lib", "/usr/lib"];
+    private static readonly string[] SystemLibraryDirectories = [.. DynamicLinking.SystemDirectories, "/lib64", "/usr/lib64", "/lib", "/usr/lib"];
 
     /// <summary>Marks a native path through a pointer the walk could not resolve.</summary>
     public const string ThroughPointer = "(through a pointer)";
@@ -135,21 +135,5 @@ internal sealed class NativeSide
 
     private static IEnumerable<string> NeededOf(string path) => NativeImports.Needed(path);
 
-    private static string? FindSystemLibrary(string soname)
-    {
-        foreach (var dir in SystemLibraryDirectories)
-        {
-            var path = Path.Combine(dir, soname);
-            if (File.Exists(path))
-                return path;
-            if (!soname.Contains(".so.", StringComparison.Ordinal) && Directory.Exists(dir))
-            {
-                // "libssl.so" as the shim probes it: the newest versioned file of that name.
-                var versioned = Directory.EnumerateFiles(dir, soname + ".*").Order(StringComparer.Ordinal).LastOrDefault();
-                if (versioned is not null)
-                    return versioned;
-            }
-        }
-        return null;
-    }
+    private static string? FindSystemLibrary(string soname) => NativeImports.Find(soname, SystemLibraryDirectories);
 }
