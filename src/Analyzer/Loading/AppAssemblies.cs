@@ -74,31 +74,18 @@ public sealed class AppAssemblies : IDisposable
         return app;
     }
 
-    /// <summary>Whether <paramref name="module"/> is the app's own code or a non-Microsoft package's: where evidence names a call site.</summary>
-    public bool IsApp(ModuleDefinition module) => _byMvid.TryGetValue(module.Mvid, out var m) && ReferenceEquals(m, module);
+    /// <summary>Whether the module of this MVID is the app's own code or a non-Microsoft package's: where evidence names a call site.</summary>
+    public bool IsApp(Guid mvid) => _byMvid.ContainsKey(mvid);
 
-    /// <summary>The type an assembly-qualified or plain name denotes (Type.GetType's argument), among the app and its framework.</summary>
-    public TypeDefinition? FindType(string name)
-    {
-        var comma = name.IndexOf(',', StringComparison.Ordinal);
-        var typeName = (comma < 0 ? name : name[..comma]).Trim().Replace('+', '/');
-        IEnumerable<ModuleDefinition> modules = _byMvid.Values;
-        if (comma >= 0)
-        {
-            var assembly = name[(comma + 1)..].Split(',')[0].Trim();
-            modules = TryResolve(assembly) is { } a ? [a.MainModule] : [];
-        }
-        else if (TryResolve("System.Private.CoreLib") is { } core)
-        {
-            modules = modules.Append(core.MainModule);
-        }
-        foreach (var module in modules)
-        {
-            if (module.GetType(typeName) is { } t)
-                return t;
-        }
-        return null;
-    }
+    /// <summary>Where the assembly resolver looks for an assembly by name, in order: the app, then its framework.</summary>
+    public IEnumerable<string> ResolverDirectories => [Directory, .. FrameworkDirectories];
+
+    /// <summary>The module the resolver loads for an assembly name, or null when it finds none.</summary>
+    public ModuleDefinition? ResolveModule(string assembly) => TryResolve(assembly)?.MainModule;
+
+    /// <summary>Reads one file with the app's resolver (a module the resolver would not pick for its name).</summary>
+    public ModuleDefinition ReadModule(string path) =>
+        TryRead(path, _resolver) ?? throw new BadImageFormatException($"{path} is not a .NET module");
 
     private AssemblyDefinition? TryResolve(string assembly)
     {

@@ -26,6 +26,7 @@ public sealed partial class DynamicLinking
     private readonly List<string> scope = [];
     private readonly HashSet<string> leaves = new(StringComparer.Ordinal);
     private readonly IReadOnlySet<string> libc;
+    private readonly string? libcPath;
     private readonly Dictionary<string, string> definedBy = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<string>> byStem = new(StringComparer.Ordinal);
     private readonly HashSet<string> leafFunctions = new(StringComparer.Ordinal);
@@ -40,7 +41,8 @@ public sealed partial class DynamicLinking
     {
         this.directories = directories ?? SystemDirectories;
         this.summaries = summaries ?? LibrarySummaries.Of;
-        libc = Find(Libc) is { } libcPath ? NativeImports.Exports(libcPath) : new HashSet<string>(StringComparer.Ordinal);
+        libcPath = Find(Libc);
+        libc = libcPath is not null ? NativeImports.Exports(libcPath) : new HashSet<string>(StringComparer.Ordinal);
 
         // dlopen loads the library and then what it needs, breadth first; dlsym on the handle searches them in that order.
         var queue = new Queue<string>(openedLibraries);
@@ -73,6 +75,9 @@ public sealed partial class DynamicLinking
 
     /// <summary>The opened libraries and those they need that have code to follow, in lookup order (not libc, not the leaf runtimes).</summary>
     public IReadOnlyList<string> Libraries => scope;
+
+    /// <summary>Every file it read (the libraries in scope, the leaf runtimes, libc): what an answer computed through it depends on.</summary>
+    public IEnumerable<string> Files => [.. scope, .. leaves, .. libcPath is null ? Array.Empty<string>() : [libcPath]];
 
     /// <summary>What <paramref name="export"/> of <paramref name="library"/> reaches in libc, through its dynamic imports and the libraries' own imports.</summary>
     public DynamicReach Resolve(LibrarySummary library, string export)

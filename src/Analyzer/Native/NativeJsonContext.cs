@@ -2,8 +2,9 @@ using System.Text.Json.Serialization;
 
 namespace Portcullis.Analyzer.Native;
 
-/// <summary>Source-generated JSON for the native summary cache, so that a trimmed portcullis reads and writes it.</summary>
-[JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
+/// <summary>Source-generated JSON for the native summary and export-answer caches, so that a trimmed portcullis reads and writes it.</summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
 [JsonSerializable(typeof(NativeCacheFile))]
 [JsonSerializable(typeof(LibrarySummary))]
+[JsonSerializable(typeof(ExportResultsFile))]
 internal sealed partial class NativeJsonContext : JsonSerializerContext;

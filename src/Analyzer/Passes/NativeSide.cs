@@ -27,43 +27,83 @@ internal sealed class NativeSide
     private static readonly Lazy<IReadOnlySet<string>> LibcFunctions = new(() => FindSystemLibrary("libc.so.6") is { } libc ? NativeImports.Exports(libc) : new HashSet<string>());
 
     private readonly List<Diagnostic> _diagnostics;
+    private readonly string? _cacheDirectory;
     private readonly HashSet<string> _reportedUnknown = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, IReadOnlyList<(string Syscall, string Via)>> _openedByLibrary = new(StringComparer.Ordinal);
     private readonly Dictionary<string, DynamicLinking> _linking = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ExportResults> _results = new(StringComparer.Ordinal);
 
-    public NativeSide(List<Diagnostic> diagnostics) => _diagnostics = diagnostics;
+    /// <param name="cacheDirectory">Where answers per export are kept between runs (<see cref="ExportResults"/>), or null for none.</param>
+    public NativeSide(List<Diagnostic> diagnostics, string? cacheDirectory = null)
+    {
+        _diagnostics = diagnostics;
+        _cacheDirectory = cacheDirectory;
+    }
 
     /// <summary>Syscalls of <paramref name="export"/> in <paramref name="library"/>, each with the native path (library!export → … → libc function).</summary>
     public IReadOnlyList<(string Syscall, string Native)> Of(string library, string export)
     {
+        var full = Path.GetFullPath(library);
+        if (!_results.TryGetValue(full, out var results))
+            _results[full] = results = ExportResults.For(full, _cacheDirectory);
+        var result = results.Of(export, () => Compute(full, export));
+        if (result.Missing)
+            _diagnostics.Add(Diagnostic.Warning(DiagnosticId.AnalysisIncomplete, $"{Path.GetFileName(library)} exports no {export}: what a P/Invoke into it makes is not predicted"));
+        foreach (var unknown in result.Unknown)
+            ReportUnknown(unknown.Function, unknown.Via);
+        var found = result.Found.SelectMany(f => f.Syscalls.Select(s => (s, f.Via))).ToList();
+        if (result.ThroughOpened)
+        {
+            var opened = results.Opened(() => ComputeOpened(full));
+            var prefix = $"{Path.GetFileName(library)}!{export} → {ThroughPointer} ";
+            found.AddRange(opened.Found.SelectMany(f => f.Syscalls.Select(s => (s, prefix + f.Via))));
+            foreach (var unknown in opened.Unknown)
+                ReportUnknown(unknown.Function, unknown.Via);
+        }
+        return found;
+    }
+
+    /// <summary>Writes back the answers this run computed.</summary>
+    public void Save()
+    {
+        foreach (var results in _results.Values)
+            results.Save();
+    }
+
+    private (ExportResult Result, IEnumerable<string> Inputs) Compute(string library, string export)
+    {
         var summary = LibrarySummaries.Of(library);
         var name = Path.GetFileName(library);
+        var inputs = new List<string> { library };
+        if (FindSystemLibrary("libc.so.6") is { } libcPath)
+            inputs.Add(libcPath);
         if (!summary.Exports.TryGetValue(export, out var facts))
+            return (new ExportResult([], true, []), inputs);
+        var found = new List<(string Syscall, string Via)>();
+        var unknown = new List<UnknownFunction>();
+        var throughOpened = false;
+        void AddLibc(string function, string via)
         {
-            _diagnostics.Add(Diagnostic.Warning(DiagnosticId.AnalysisIncomplete, $"{name} exports no {export}: what a P/Invoke into it makes is not predicted"));
-            return [];
+            if (LibcSyscalls.For(function) is { } syscalls)
+                found.AddRange(syscalls.Select(s => (s, via)));
+            else if (LibcFunctions.Value.Contains(function))
+                unknown.Add(new UnknownFunction(function, via));
         }
-        var found = new List<(string, string)>();
         foreach (var (function, chain) in facts.Imports)
-        {
-            var via = $"{name}!{string.Join(" → ", chain)} → {function}";
-            found.AddRange(Libc(function, via).Select(s => (s, via)));
-        }
+            AddLibc(function, $"{name}!{string.Join(" → ", chain)} → {function}");
         foreach (var (number, chain) in facts.Syscalls)
         {
-            var via = $"{name}!{string.Join(" → ", chain)} → syscall {number}";
             if (SyscallTable.Name(number, SeccompArch.X86_64) is { } syscall)
-                found.Add((syscall, via));
+                found.Add((syscall, $"{name}!{string.Join(" → ", chain)} → syscall {number}"));
         }
-        var dynamic = facts.DynamicImports.Count > 0 && !facts.UnresolvedIndirect ? Linking(summary).Resolve(summary, export) : null;
+        var linking = facts.DynamicImports.Count > 0 && !facts.UnresolvedIndirect ? Linking(summary) : null;
+        var dynamic = linking?.Resolve(summary, export);
+        if (linking is not null)
+            inputs.AddRange(linking.Files);
         if (dynamic is { Unresolved: false })
         {
             // Every pointer the export calls through was filled by dlsym with a name: follow those into the opened libraries.
             foreach (var (function, chain) in dynamic.LibcFunctions)
-            {
-                var via = $"{name}!{string.Join(" → ", chain)}";
-                found.AddRange(Libc(function, via).Select(s => (s, via)));
-            }
+                AddLibc(function, $"{name}!{string.Join(" → ", chain)}");
             foreach (var (number, chain) in dynamic.Syscalls)
             {
                 if (SyscallTable.Name(number, SeccompArch.X86_64) is { } syscall)
@@ -74,39 +114,57 @@ internal sealed class NativeSide
         {
             // A call through a pointer may reach an import kept in a table (sqlite's aSyscall) or a library it opened.
             foreach (var function in summary.ImportsInData)
-            {
-                var via = $"{name}!{export} → {ThroughPointer} {function}";
-                found.AddRange(Libc(function, via).Select(s => (s, via)));
-            }
-            found.AddRange(Opened(summary).Select(o => (o.Syscall, $"{name}!{export} → {ThroughPointer} {o.Via}")));
+                AddLibc(function, $"{name}!{export} → {ThroughPointer} {function}");
+            throughOpened = true;
         }
-        return found;
+        return (new ExportResult(Grouped(found), false, unknown, throughOpened), inputs);
+    }
+
+    // Consecutive syscalls of one path as one entry: the order is kept and each path is stored once.
+    private static List<ViaSyscalls> Grouped(List<(string Syscall, string Via)> found)
+    {
+        var grouped = new List<ViaSyscalls>();
+        foreach (var (syscall, via) in found)
+        {
+            if (grouped.Count > 0 && grouped[^1].Via == via)
+                ((List<string>)grouped[^1].Syscalls).Add(syscall);
+            else
+                grouped.Add(new ViaSyscalls(via, new List<string> { syscall }));
+        }
+        return grouped;
     }
 
     // Libc functions the libraries the summary dlopens import, and those of the libraries they need (libssl's
     // libcrypto: the shim looks its functions up through libssl's handle). Not the C and C++ runtimes': their
     // imports are reached through the PLT of code that calls them, and the opened libraries call only their
     // allocation and exception helpers (libstdc++'s std::filesystem would otherwise add rename, symlink, mkdir).
-    private IReadOnlyList<(string Syscall, string Via)> Opened(LibrarySummary summary)
+    private static (ExportResult Result, IEnumerable<string> Inputs) ComputeOpened(string library)
     {
-        if (_openedByLibrary.TryGetValue(summary.Path, out var cached))
-            return cached;
+        var summary = LibrarySummaries.Of(library);
         var found = new List<(string, string)>();
+        var unknown = new List<UnknownFunction>();
+        var files = new List<string>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var queue = new Queue<string>(summary.Opened);
         while (queue.TryDequeue(out var soname))
         {
             if (LanguageRuntimes.Any(r => soname.StartsWith(r, StringComparison.Ordinal)) || !seen.Add(soname) || FindSystemLibrary(soname) is not { } path)
                 continue;
+            files.Add(path);
             foreach (var function in NativeImports.Of(path))
             {
-                foreach (var s in Libc(function, $"{soname} → {function}"))
-                    found.Add((s, $"{soname} → {function}"));
+                var via = $"{soname} → {function}";
+                if (LibcSyscalls.For(function) is { } syscalls)
+                    found.AddRange(syscalls.Select(s => (s, via)));
+                else if (LibcFunctions.Value.Contains(function))
+                    unknown.Add(new UnknownFunction(function, via));
             }
             foreach (var needed in NeededOf(path))
                 queue.Enqueue(needed);
         }
-        return _openedByLibrary[summary.Path] = found;
+        if (FindSystemLibrary("libc.so.6") is { } libcPath)
+            files.Add(libcPath);
+        return (new ExportResult(Grouped(found), false, unknown), files);
     }
 
     /// <summary>Every libc function a library the app ships imports, for one its own loader opens (no P/Invoke names it).</summary>
@@ -125,9 +183,15 @@ internal sealed class NativeSide
     {
         if (LibcSyscalls.For(function) is { } syscalls)
             return syscalls;
-        if (LibcFunctions.Value.Contains(function) && _reportedUnknown.Add(function))
-            _diagnostics.Add(Diagnostic.Warning(DiagnosticId.AnalysisIncomplete, $"{via}: what libc's {function} makes is not known; allow its syscalls with --allow or cover the path with a test"));
+        if (LibcFunctions.Value.Contains(function))
+            ReportUnknown(function, via);
         return [];
+    }
+
+    private void ReportUnknown(string function, string via)
+    {
+        if (_reportedUnknown.Add(function))
+            _diagnostics.Add(Diagnostic.Warning(DiagnosticId.AnalysisIncomplete, $"{via}: what libc's {function} makes is not known; allow its syscalls with --allow or cover the path with a test"));
     }
 
     private DynamicLinking Linking(LibrarySummary summary) =>

@@ -1,4 +1,4 @@
-using Mono.Cecil;
+using Portcullis.Analyzer.Il;
 using Portcullis.Analyzer.Loading;
 
 namespace Portcullis.Analyzer.Passes;
@@ -27,10 +27,10 @@ internal sealed class PInvokeTargets
 
     public PInvokeTargets(AppAssemblies app) => _app = app;
 
-    public PInvokeTarget Of(MethodDefinition pinvoke)
+    public PInvokeTarget Of(CompiledMethod pinvoke)
     {
-        var module = pinvoke.PInvokeInfo?.Module?.Name ?? "";
-        var entry = pinvoke.PInvokeInfo?.EntryPoint ?? pinvoke.Name;
+        var module = pinvoke.PInvokeModule;
+        var entry = pinvoke.PInvokeEntry;
         if (!_byModule.TryGetValue(module, out var target))
             _byModule[module] = target = Locate(module);
         return target with { Entry = entry };

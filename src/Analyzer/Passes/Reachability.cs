@@ -1,5 +1,5 @@
 using Mono.Cecil;
-using Mono.Cecil.Cil;
+using Portcullis.Analyzer.Il;
 using Portcullis.Analyzer.Loading;
 
 namespace Portcullis.Analyzer.Passes;
@@ -13,6 +13,7 @@ namespace Portcullis.Analyzer.Passes;
 /// (AddHostedService&lt;T&gt;, AddSingleton&lt;TService, TImpl&gt;), whose constructors DI calls by reflection, as
 /// it does for typeof; <c>Type.GetType("constant")</c> is followed the same way, its static methods too. Each reached method keeps the
 /// step that first reached it, so evidence can name the path from the app's call site to the P/Invoke.
+/// The walk runs over compiled code (<see cref="CodeModules"/>): the framework's comes from the cache.
 /// </summary>
 internal sealed class Reachability
 {
@@ -26,26 +27,29 @@ internal sealed class Reachability
     ];
 
     private readonly AppAssemblies _app;
-    private readonly Dictionary<MethodDefinition, Step> _reached = [];
-    private readonly HashSet<TypeDefinition> _instantiated = [];
-    private readonly HashSet<TypeDefinition> _constructed = [];
+    private readonly CodeModules _code;
+    private readonly Dictionary<CodeRef, Step> _reached = [];
+    private readonly HashSet<CodeRef> _instantiated = [];
+    private readonly HashSet<CodeRef> _constructed = [];
     private readonly Dictionary<string, Step> _invokedSlots = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, List<MethodDefinition>> _waitingForSlot = new(StringComparer.Ordinal);
-    private readonly Dictionary<MemberReference, IMemberDefinition?> _resolved = new(ReferenceEqualityComparer.Instance);
-    private readonly Queue<MethodDefinition> _work = new();
+    private readonly Dictionary<string, List<CodeRef>> _waitingForSlot = new(StringComparer.Ordinal);
+    private readonly Queue<CodeRef> _work = new();
 
-    public Reachability(AppAssemblies app) => _app = app;
+    public Reachability(AppAssemblies app, CodeModules code)
+    {
+        _app = app;
+        _code = code;
+    }
 
     /// <summary>How a method was first reached: from which method, at which IL offset (null for a root).</summary>
-    public readonly record struct Step(MethodDefinition? From, int Offset);
+    public readonly record struct Step(CodeRef? From, int Offset);
 
     /// <summary>Something reachable code does that analysis cannot follow, at an app call site.</summary>
-    public sealed record Unfollowed(MethodDefinition Site, int Offset, string What);
+    public sealed record Unfollowed(CodeRef Site, int Offset, string What);
 
-    public List<MethodDefinition> PInvokes { get; } = [];
+    public List<CodeRef> PInvokes { get; } = [];
     public List<Unfollowed> Unfollowable { get; } = [];
-    public IReadOnlyDictionary<MethodDefinition, Step> Reached => _reached;
-    public int UnresolvedReferences { get; private set; }
+    public IReadOnlyDictionary<CodeRef, Step> Reached => _reached;
 
     /// <summary>Walks from the entry point, or from <paramref name="rootMethod"/> (Namespace.Type::Method) alone, as the analyzer's test cases do.</summary>
     public Reachability Run(string? rootMethod = null)
@@ -55,23 +59,23 @@ internal sealed class Reachability
             var sep = rootMethod.IndexOf("::", StringComparison.Ordinal);
             var root = _app.Modules.SelectMany(m => m.GetTypes()).FirstOrDefault(t => t.FullName == rootMethod[..sep])?.Methods.FirstOrDefault(m => m.Name == rootMethod[(sep + 2)..])
                 ?? throw new InvalidOperationException($"no method {rootMethod} in the analysed assemblies");
-            Reach(root, default);
+            Reach(_code.Ref(root), default);
         }
         else
         {
             if (_app.EntryModule?.EntryPoint is { } entry)
-                Reach(entry, default);
+                Reach(_code.Ref(entry), default);
             foreach (var module in _app.Modules)
             {
                 foreach (var type in module.GetTypes())
                 {
                     if (type.Name == "<Module>" && type.Methods.FirstOrDefault(m => m.IsConstructor && m.IsStatic) is { } init)
-                        Reach(init, default);
+                        Reach(_code.Ref(init), default);
                     if (!type.IsAbstract && IsHostDiscovered(type))
                     {
-                        Construct(type, default);
+                        Construct(_code.Ref(type), default);
                         foreach (var m in type.Methods.Where(m => m.IsPublic && !m.IsStatic))
-                            Reach(m, default);
+                            Reach(_code.Ref(m), default);
                     }
                 }
             }
@@ -81,87 +85,70 @@ internal sealed class Reachability
         return this;
     }
 
-    private void Reach(MethodDefinition method, Step step)
+    private void Reach(CodeRef method, Step step)
     {
         if (!_reached.TryAdd(method, step))
             return;
         _work.Enqueue(method);
-        if (method.DeclaringType.Methods.FirstOrDefault(m => m.IsConstructor && m.IsStatic) is { } cctor)
-            Reach(cctor, step);
+        var declaring = _code.Method(method).DeclaringType;
+        if (_code.Type(method with { Token = declaring }).StaticConstructor is var cctor and not 0)
+            Reach(new CodeRef(method.Module, cctor), step);
     }
 
-    private void Walk(MethodDefinition method)
+    private void Walk(CodeRef method)
     {
-        if (method.IsPInvokeImpl)
+        var compiled = _code.Method(method);
+        if (compiled.IsPInvoke)
         {
             PInvokes.Add(method);
             return;
         }
-        if (!method.HasBody)
-            return;
-        string? lastString = null;
-        foreach (var instruction in method.Body.Instructions)
+        foreach (var op in compiled.Ops)
         {
-            var step = new Step(method, instruction.Offset);
-            switch (instruction.Operand)
+            var step = new Step(method, op.Offset);
+            switch (op.Kind)
             {
-                case MethodReference target:
-                    OnMethod(method, instruction, target, lastString);
+                case OpKind.Reach:
+                    Reach(op.Target, step);
                     break;
-                case TypeReference type when instruction.OpCode.Code is Code.Ldtoken:
-                    Construct(type, step);
+                case OpKind.Dispatch:
+                    Dispatch(op.Text!, step);
                     break;
-                case TypeReference type when instruction.OpCode.Code is Code.Box or Code.Initobj:
-                    if (Resolve(type) is { } boxed)
-                        Instantiate(boxed, step);
+                case OpKind.Instantiate:
+                    Instantiate(op.Target, step);
                     break;
-                case FieldReference field when instruction.OpCode.Code is Code.Ldsfld or Code.Stsfld or Code.Ldsflda:
-                    if (Resolve(field.DeclaringType) is { } owner && owner.Methods.FirstOrDefault(m => m.IsConstructor && m.IsStatic) is { } cctor)
-                        Reach(cctor, step);
+                case OpKind.Construct:
+                    Construct(op.Target, step);
+                    break;
+                case OpKind.ReachStaticConstructor:
+                    if (_code.Type(op.Target).StaticConstructor is var cctor and not 0)
+                        Reach(op.Target with { Token = cctor }, step);
+                    break;
+                case OpKind.ReflectByName:
+                    ReflectByName(method, op, step);
                     break;
             }
-            lastString = instruction.OpCode.Code is Code.Ldstr ? (string)instruction.Operand : null;
         }
     }
 
-    private void OnMethod(MethodDefinition site, Instruction instruction, MethodReference target, string? lastString)
+    private void ReflectByName(CodeRef site, CodeOp op, Step step)
     {
-        var step = new Step(site, instruction.Offset);
-        if (target is GenericInstanceMethod generic)
+        if (op.Text is not null && _code.FindType(op.Text) is { } named)
         {
-            foreach (var argument in generic.GenericArguments)
-                Construct(argument, step);
+            // Looked up by name to call into it (Microsoft.Data.Sqlite finds SQLitePCL.Batteries_V2 and invokes Init).
+            Construct(named, step);
+            foreach (var m in _code.Type(named).StaticMethods)
+                Reach(named with { Token = m }, step);
         }
-        if (Resolve(target) is not { } resolved)
+        else if (_code.IsApp(site.Module))
         {
-            UnresolvedReferences++;
-            return;
+            Unfollowable.Add(new Unfollowed(site, op.Offset, "System.Type::GetType with a name that is not a constant"));
         }
-        if (IsReflectionByName(resolved))
-        {
-            if (lastString is not null && _app.FindType(lastString) is { } named)
-            {
-                // Looked up by name to call into it (Microsoft.Data.Sqlite finds SQLitePCL.Batteries_V2 and invokes Init).
-                Construct(named, step);
-                foreach (var m in named.Methods.Where(m => m.IsStatic && !m.IsConstructor))
-                    Reach(m, step);
-            }
-            else if (_app.IsApp(site.Module))
-                Unfollowable.Add(new Unfollowed(site, instruction.Offset, $"{TypeName(resolved.DeclaringType)}::{resolved.Name} with a name that is not a constant"));
-        }
-        var code = instruction.OpCode.Code;
-        if (code is Code.Callvirt or Code.Ldvirtftn && resolved.IsVirtual)
-            Dispatch(resolved, step);
-        if (!resolved.IsAbstract)
-            Reach(resolved, step);
-        if (code is Code.Newobj)
-            Instantiate(resolved.DeclaringType, step);
     }
 
     // A call through a virtual slot reaches the override of every instantiated type, now and later.
-    private void Dispatch(MethodDefinition method, Step step)
+    private void Dispatch(string slot, Step step)
     {
-        var slot = Slot(method.Name, method.Parameters.Count);
         if (!_invokedSlots.TryAdd(slot, step))
             return;
         if (_waitingForSlot.Remove(slot, out var waiting))
@@ -171,15 +158,15 @@ internal sealed class Reachability
         }
     }
 
-    private void Instantiate(TypeDefinition type, Step step)
+    private void Instantiate(CodeRef type, Step step)
     {
         if (!_instantiated.Add(type))
             return;
-        foreach (var m in type.Methods)
+        var compiled = _code.Type(type);
+        foreach (var virtualMethod in compiled.Virtuals)
         {
-            if (!m.IsVirtual || m.IsAbstract)
-                continue;
-            foreach (var slot in Slots(m))
+            var m = type with { Token = virtualMethod.Token };
+            foreach (var slot in virtualMethod.Slots)
             {
                 if (_invokedSlots.TryGetValue(slot, out var invoked))
                     Reach(m, invoked);
@@ -187,101 +174,37 @@ internal sealed class Reachability
                     (_waitingForSlot.TryGetValue(slot, out var list) ? list : _waitingForSlot[slot] = []).Add(m);
             }
         }
-        if (type.BaseType is { } baseRef && Resolve(baseRef) is { } baseType)
-            Instantiate(baseType, step);
-        if (type.DeclaringType is { } outer && outer.Name.StartsWith('<'))
-            Instantiate(outer, step);
+        if (!compiled.Base.IsNone)
+            Instantiate(compiled.Base, step);
+        if (!compiled.CompilerGeneratedOuter.IsNone)
+            Instantiate(compiled.CompilerGeneratedOuter, step);
     }
 
     // typeof(T), a generic method's type argument, or a type named by a constant: reflection (DI, hosts) may create it.
-    private void Construct(TypeReference reference, Step step)
-    {
-        if (reference is GenericInstanceType g)
-        {
-            foreach (var argument in g.GenericArguments)
-                Construct(argument, step);
-        }
-        if (reference.GetElementType() is GenericParameter || Resolve(reference) is not { } type)
-            return;
-        Construct(type, step);
-    }
-
-    private void Construct(TypeDefinition type, Step step)
+    private void Construct(CodeRef type, Step step)
     {
         if (!_constructed.Add(type))
             return;
-        if (type.IsAbstract || type.IsInterface)
+        var compiled = _code.Type(type);
+        if (compiled.IsAbstract)
             return;
         Instantiate(type, step);
-        foreach (var ctor in type.Methods.Where(m => m.IsConstructor && !m.IsStatic))
-            Reach(ctor, step);
-    }
-
-    private static bool IsReflectionByName(MethodDefinition method) =>
-        method.Name == "GetType" && method.IsStatic && method.Parameters.Count > 0 && method.Parameters[0].ParameterType.MetadataType == MetadataType.String
-            && method.DeclaringType.FullName == "System.Type";
-
-    private static string Slot(string name, int arity) => string.Concat(name.AsSpan(name.LastIndexOf('.') + 1), "/", arity.ToString(System.Globalization.CultureInfo.InvariantCulture));
-
-    private static IEnumerable<string> Slots(MethodDefinition method)
-    {
-        yield return Slot(method.Name, method.Parameters.Count);
-        foreach (var o in method.Overrides)
-            yield return Slot(o.Name, o.Parameters.Count);
+        foreach (var ctor in compiled.Constructors)
+            Reach(type with { Token = ctor }, step);
     }
 
     private bool IsHostDiscovered(TypeDefinition type)
     {
         for (var t = type; t is not null;)
         {
-            if (t.Interfaces.Any(i => HostDiscovered.Contains(TypeName(i.InterfaceType))))
+            if (t.Interfaces.Any(i => HostDiscovered.Contains(IlCompiler.TypeName(i.InterfaceType))))
                 return true;
             if (t.BaseType is null)
                 return false;
-            if (HostDiscovered.Contains(TypeName(t.BaseType)))
+            if (HostDiscovered.Contains(IlCompiler.TypeName(t.BaseType)))
                 return true;
-            t = Resolve(t.BaseType);
+            t = _code.Compiler.Resolve(t.BaseType);
         }
         return false;
-    }
-
-    // A reference that does not resolve (a missing or Windows-only assembly) is not walked; its count is reported.
-    private TypeDefinition? Resolve(TypeReference type)
-    {
-        if (type is TypeDefinition d)
-            return d;
-        if (!_resolved.TryGetValue(type, out var found))
-            _resolved[type] = found = Try(type.Resolve);
-        return found as TypeDefinition;
-    }
-
-    private MethodDefinition? Resolve(MethodReference method)
-    {
-        if (method is MethodDefinition d)
-            return d;
-        if (!_resolved.TryGetValue(method, out var found))
-            _resolved[method] = found = Try(method.Resolve);
-        return found as MethodDefinition;
-    }
-
-    private static T? Try<T>(Func<T> resolve) where T : class
-    {
-        try
-        {
-            return resolve();
-        }
-        catch (AssemblyResolutionException)
-        {
-            return null;
-        }
-    }
-
-    /// <summary>Namespace.Type (nested: Outer/Inner) without generic arguments or arity.</summary>
-    internal static string TypeName(TypeReference type)
-    {
-        var element = type.GetElementType();
-        var name = element.FullName;
-        var tick = name.IndexOf('`', StringComparison.Ordinal);
-        return tick < 0 ? name : name[..tick];
     }
 }

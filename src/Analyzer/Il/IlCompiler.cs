@@ -1,0 +1,154 @@
+using Mono.Cecil;
+using Mono.Cecil.Cil;
+
+namespace Portcullis.Analyzer.Il;
+
+/// <summary>
+/// Reduces Cecil's methods and types to what reachability follows (<see cref="CompiledMethod"/>,
+/// <see cref="CompiledType"/>), resolving each reference to the definition it denotes in whichever module holds it.
+/// </summary>
+internal sealed class IlCompiler
+{
+    private readonly Func<ModuleDefinition, int> _moduleId;
+    private readonly Dictionary<MemberReference, IMemberDefinition?> _resolved = new(ReferenceEqualityComparer.Instance);
+
+    /// <param name="moduleId">The index of a module in the run's <see cref="CodeModules"/>.</param>
+    public IlCompiler(Func<ModuleDefinition, int> moduleId) => _moduleId = moduleId;
+
+    public CompiledMethod Method(MethodDefinition method)
+    {
+        var ops = new List<CodeOp>();
+        if (!method.IsPInvokeImpl && method.HasBody)
+        {
+            string? lastString = null;
+            foreach (var instruction in method.Body.Instructions)
+            {
+                var code = instruction.OpCode.Code;
+                switch (instruction.Operand)
+                {
+                    case MethodReference target:
+                        Call(ops, code, instruction.Offset, target, lastString);
+                        break;
+                    case TypeReference type when code is Code.Ldtoken:
+                        Construct(ops, type, instruction.Offset);
+                        break;
+                    case TypeReference type when code is Code.Box or Code.Initobj:
+                        if (Resolve(type) is { } boxed)
+                            ops.Add(new CodeOp(OpKind.Instantiate, Ref(boxed), instruction.Offset, null));
+                        break;
+                    case FieldReference field when code is Code.Ldsfld or Code.Stsfld or Code.Ldsflda:
+                        if (Resolve(field.DeclaringType) is { } owner)
+                            ops.Add(new CodeOp(OpKind.ReachStaticConstructor, Ref(owner), instruction.Offset, null));
+                        break;
+                }
+                lastString = code is Code.Ldstr ? (string)instruction.Operand : null;
+            }
+        }
+        var pinvoke = method.IsPInvokeImpl;
+        return new CompiledMethod(method.DeclaringType.MetadataToken.ToInt32(), method.Name, pinvoke,
+            pinvoke ? method.PInvokeInfo?.Module?.Name ?? "" : "", pinvoke ? method.PInvokeInfo?.EntryPoint ?? method.Name : "", [.. ops]);
+    }
+
+    public CompiledType Type(TypeDefinition type)
+    {
+        var baseType = type.BaseType is { } b && Resolve(b) is { } resolvedBase ? Ref(resolvedBase) : CodeRef.None;
+        var outer = type.DeclaringType is { } o && o.Name.StartsWith('<') ? Ref(o) : CodeRef.None;
+        return new CompiledType(
+            TypeName(type),
+            type.Namespace,
+            type.IsAbstract || type.IsInterface,
+            baseType,
+            outer,
+            type.Methods.FirstOrDefault(m => m.IsConstructor && m.IsStatic)?.MetadataToken.ToInt32() ?? 0,
+            [.. type.Methods.Where(m => m.IsConstructor && !m.IsStatic).Select(m => m.MetadataToken.ToInt32())],
+            [.. type.Methods.Where(m => m.IsVirtual && !m.IsAbstract).Select(m => new VirtualMethod(m.MetadataToken.ToInt32(), [.. Slots(m)]))],
+            [.. type.Methods.Where(m => m.IsStatic && !m.IsConstructor).Select(m => m.MetadataToken.ToInt32())]);
+    }
+
+    public CodeRef Ref(IMemberDefinition definition) =>
+        new(_moduleId(((MemberReference)definition).Module), ((IMetadataTokenProvider)definition).MetadataToken.ToInt32());
+
+    private void Call(List<CodeOp> ops, Code code, int offset, MethodReference target, string? lastString)
+    {
+        if (target is GenericInstanceMethod generic)
+        {
+            foreach (var argument in generic.GenericArguments)
+                Construct(ops, argument, offset);
+        }
+        if (Resolve(target) is not { } resolved)
+            return;
+        if (IsReflectionByName(resolved))
+            ops.Add(new CodeOp(OpKind.ReflectByName, CodeRef.None, offset, lastString));
+        if (code is Code.Callvirt or Code.Ldvirtftn && resolved.IsVirtual)
+            ops.Add(new CodeOp(OpKind.Dispatch, Ref(resolved), offset, Slot(resolved.Name, resolved.Parameters.Count)));
+        if (!resolved.IsAbstract)
+            ops.Add(new CodeOp(OpKind.Reach, Ref(resolved), offset, null));
+        if (code is Code.Newobj)
+            ops.Add(new CodeOp(OpKind.Instantiate, Ref(resolved.DeclaringType), offset, null));
+    }
+
+    private void Construct(List<CodeOp> ops, TypeReference reference, int offset)
+    {
+        if (reference is GenericInstanceType g)
+        {
+            foreach (var argument in g.GenericArguments)
+                Construct(ops, argument, offset);
+        }
+        if (reference.GetElementType() is GenericParameter || Resolve(reference) is not { } type)
+            return;
+        ops.Add(new CodeOp(OpKind.Construct, Ref(type), offset, null));
+    }
+
+    private static bool IsReflectionByName(MethodDefinition method) =>
+        method.Name == "GetType" && method.IsStatic && method.Parameters.Count > 0 && method.Parameters[0].ParameterType.MetadataType == MetadataType.String
+            && method.DeclaringType.FullName == "System.Type";
+
+    private static string Slot(string name, int arity) => string.Concat(name.AsSpan(name.LastIndexOf('.') + 1), "/", arity.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+    private static IEnumerable<string> Slots(MethodDefinition method)
+    {
+        yield return Slot(method.Name, method.Parameters.Count);
+        foreach (var o in method.Overrides)
+            yield return Slot(o.Name, o.Parameters.Count);
+    }
+
+    // A reference that does not resolve (a missing or Windows-only assembly) is not walked.
+    public TypeDefinition? Resolve(TypeReference type)
+    {
+        if (type is TypeDefinition d)
+            return d;
+        if (!_resolved.TryGetValue(type, out var found))
+            _resolved[type] = found = Try(type.Resolve);
+        return found as TypeDefinition;
+    }
+
+    private MethodDefinition? Resolve(MethodReference method)
+    {
+        if (method is MethodDefinition d)
+            return d;
+        if (!_resolved.TryGetValue(method, out var found))
+            _resolved[method] = found = Try(method.Resolve);
+        return found as MethodDefinition;
+    }
+
+    private static T? Try<T>(Func<T> resolve) where T : class
+    {
+        try
+        {
+            return resolve();
+        }
+        catch (AssemblyResolutionException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Namespace.Type (nested: Outer/Inner) without generic arguments or arity.</summary>
+    internal static string TypeName(TypeReference type)
+    {
+        var element = type.GetElementType();
+        var name = element.FullName;
+        var tick = name.IndexOf('`', StringComparison.Ordinal);
+        return tick < 0 ? name : name[..tick];
+    }
+}
