@@ -16,7 +16,21 @@ namespace Portcullis.Profiles.Generation;
 /// </summary>
 public static class ContainerRuntimeBase
 {
+    /// <summary>The runtimes <see cref="Names"/> is meant to cover (unproven beyond the rows of <see cref="RuntimeBaseTable"/>).</summary>
     public const string Versions = "runc 1.1.5-1.4.2, crun 1.8.1-1.26";
+
+    /// <summary>
+    /// The runtime part for one runtime version and no_new_privs: the proven minimal set from
+    /// <see cref="RuntimeBaseTable"/> when that version was probed (a distribution suffix such as "+ds1" is ignored),
+    /// otherwise the portable union <see cref="Names"/>, marked unproven.
+    /// </summary>
+    public static RuntimeBaseVariant For(string runtime, string version, bool noNewPrivileges)
+    {
+        var plain = version.Split('+', '~', '-')[0].Trim();
+        return RuntimeBaseTable.Rows.FirstOrDefault(r =>
+                string.Equals(r.Runtime, runtime, StringComparison.OrdinalIgnoreCase) && r.Version == plain && r.NoNewPrivileges == noNewPrivileges)
+            ?? new RuntimeBaseVariant(runtime, version, noNewPrivileges, Names, [], Proven: false);
+    }
 
     public static IReadOnlyList<string> Names { get; } =
     [
