@@ -32,6 +32,18 @@ public static class ContainerRuntimeBase
             ?? new RuntimeBaseVariant(runtime, version, noNewPrivileges, Names, [], Proven: false);
     }
 
+    /// <summary>
+    /// <see cref="For"/> for a runtime named as "runc/1.1.5" (an option), "runc-1.1.5" (a label value) or "runc 1.1.5";
+    /// null when the text does not name a runtime and a version.
+    /// </summary>
+    public static RuntimeBaseVariant? ForName(string? text, bool noNewPrivileges)
+    {
+        var parts = (text ?? "").Trim().Split(['/', '-', ' '], 2, StringSplitOptions.TrimEntries);
+        if (parts is not [{ Length: > 0 } runtime, { Length: > 0 } version] || !runtime.All(char.IsAsciiLetterOrDigit) || !char.IsAsciiDigit(version[0]))
+            return null;
+        return For(runtime, version, noNewPrivileges);
+    }
+
     public static IReadOnlyList<string> Names { get; } =
     [
         // Go runtime (runc) and process exit

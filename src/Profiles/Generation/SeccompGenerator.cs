@@ -104,7 +104,9 @@ public static class SeccompGenerator
             .Where(n => !allowed.ContainsKey(n) && !request.Deny.Contains(n, StringComparer.Ordinal) && !IoUring.Names.Contains(n))
             .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
 
-        var rules = allowed.GroupBy(a => a.Value[0].Kind)
+        // A name's rule is its first reason other than the container runtime's: the runtime's rule then holds only the
+        // names nothing else needs, the part a node that knows its runtime may tailor (ContainerRuntimePart).
+        var rules = allowed.GroupBy(a => a.Value.FirstOrDefault(r => r.Kind != SourceKind.ContainerRuntime)?.Kind ?? SourceKind.ContainerRuntime)
             .Select(g => new SeccompRule { Names = g.Select(a => a.Key).ToValueList(), Action = SeccompAction.Allow, Comment = Comment(g.Key) })
             .ToList();
         if (enosys.Count > 0)
