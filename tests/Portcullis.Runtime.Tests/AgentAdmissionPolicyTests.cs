@@ -28,7 +28,7 @@ public sealed class AgentAdmissionPolicyTests
     {
         var (policies, ns) = Load(overlay);
         var store = new InMemoryClusterApi();
-        using var lab = new AgentLab(store, "node-a", appArmor: true);
+        using var lab = new AgentLab(store, "node-a", appArmor: true, ociRuntime: null);
         var api = new AdmittingClusterApi(store, policies, Caller.Agent(ns, "node-a"));
         var agent = Agent(api, lab, "node-a");
         await store.CreateAsync(AgentLab.Profile<SeccompProfileResource>("sha256-aa", WebhookLab.SeccompProfile), Cancel);
@@ -46,7 +46,7 @@ public sealed class AgentAdmissionPolicyTests
 
         Assert.Empty(api.Refusals);
         var judged = api.Writes.Select(w => (Str(w.Request["operation"]), Str(w.Request["resource"]!["resource"]))).ToHashSet();
-        Assert.Superset(new HashSet<(string?, string?)> { ("CREATE", "profilenodestatuses"), ("UPDATE", "profilenodestatuses"), ("DELETE", "profilenodestatuses"), ("UPDATE", "nodes") }, judged);
+        Assert.Superset(new HashSet<(string?, string?)> { ("CREATE", "profilenodestatuses"), ("UPDATE", "profilenodestatuses"), ("DELETE", "profilenodestatuses"), ("UPDATE", "nodes"), ("CREATE", "events") }, judged);
         Assert.All(api.Writes, w => Assert.NotEmpty(w.Verdicts)); // no write slipped past every policy
         Assert.Empty(await store.ListAsync<ProfileNodeStatusResource>(cancel: Cancel));
         Assert.DoesNotContain(RuntimeNames.AgentReadyLabel, (await store.GetAsync<V1Node>(null, "node-a", Cancel))!.Metadata.Labels.Keys);
@@ -171,6 +171,32 @@ public sealed class AgentAdmissionPolicyTests
         Assert.Empty(wrong);
     }
 
+    [Theory]
+    [MemberData(nameof(OverlaysWithAgent))]
+    public async Task An_agent_writes_Events_only_about_its_own_node(string overlay)
+    {
+        var (policies, ns) = Load(overlay);
+        var store = new InMemoryClusterApi();
+        using var lab = new AgentLab(store, "node-a", ociRuntime: null);
+        await lab.SyncAsync(); // no runtime configured: the real agent's Event, as a template
+        var own = Json(Assert.Single(await store.ListAsync<Corev1Event>("default", cancel: Cancel)));
+        Assert.Equal("Node", Str(own["involvedObject"]!["kind"]));
+        var kind = ResourceKind.Of<Corev1Event>();
+        var me = Caller.Agent(ns, "node-a");
+        JsonObject Create(string eventNs, Action<JsonObject> change) =>
+            AdmissionPolicies.Request("CREATE", kind, "portcullis-x", eventNs, own.DeepClone().AsObject().Also(e => e["metadata"]!["namespace"] = eventNs).Also(change), null, me);
+
+        var wrong = new List<string>();
+        Expect(wrong, policies, "warn about its own node", true, Create("default", _ => { }));
+        Expect(wrong, policies, "warn about node-b", false, Create("default", e => e["involvedObject"]!["name"] = "node-b"));
+        Expect(wrong, policies, "warn about a pod", false, Create("tenant", e => e["involvedObject"] = new JsonObject { ["kind"] = "Pod", ["namespace"] = "tenant", ["name"] = "web" }));
+        Expect(wrong, policies, "warn about its node in a tenant's namespace", false, Create("tenant", _ => { }));
+        Expect(wrong, policies, "rewrite an Event", false, AdmissionPolicies.Request("UPDATE", kind, "portcullis-x", "default", own, own, me));
+        Expect(wrong, policies, "warn with a token that names no node", false,
+            AdmissionPolicies.Request("CREATE", kind, "portcullis-x", "default", own, null, Caller.ServiceAccount(ns, "portcullis-agent")), "names no node");
+        Assert.Empty(wrong);
+    }
+
     /// <param name="because">when refused: a text one of the refusals must contain (the rule meant to catch it)</param>
     internal static void Expect(List<string> wrong, AdmissionPolicies policies, string what, bool admitted, JsonObject request, string? because = null)
     {
@@ -194,5 +220,5 @@ public sealed class AgentAdmissionPolicyTests
     internal static JsonObject Json<T>(T item) => JsonNode.Parse(KubernetesJson.Serialize(item))!.AsObject();
 
     private static ProfileAgent Agent(IClusterApi api, AgentLab lab, string nodeName) =>
-        new(api, lab.Seccomp, new ProfileFileStore(lab.Options.AppArmorRoot, ""), lab.AppArmor, lab.Options with { NodeName = nodeName }, NullLogger<ProfileAgent>.Instance);
+        new(api, new SeccompVariantStore(lab.Seccomp), new ProfileFileStore(lab.Options.AppArmorRoot, ""), lab.AppArmor, lab.Options with { NodeName = nodeName }, lab.Time, NullLogger<ProfileAgent>.Instance);
 }

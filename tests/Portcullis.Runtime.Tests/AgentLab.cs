@@ -11,13 +11,14 @@ namespace Portcullis.Runtime.Tests;
 /// <summary>A node agent writing into a temporary kubelet root, against the in-memory API.</summary>
 public sealed class AgentLab : IDisposable
 {
-    public AgentLab(InMemoryClusterApi? api = null, string node = "node-a", bool appArmor = false)
+    /// <param name="ociRuntime">the agent's --OciRuntime; null: not configured (the agent then warns in an Event)</param>
+    public AgentLab(InMemoryClusterApi? api = null, string node = "node-a", bool appArmor = false, string? ociRuntime = "runc/1.1.5")
     {
         Api = api ?? new InMemoryClusterApi();
         Root = Directory.CreateTempSubdirectory("portcullis-kubelet-").FullName;
         Node = node;
         AppArmor = new RecordingAppArmorLoader(appArmor);
-        Options = new RuntimeOptions { NodeName = node, KubeletRoot = Root, AppArmorRoot = Path.Combine(Root, "apparmor.d", "portcullis"), Namespace = "portcullis-system" };
+        Options = new RuntimeOptions { NodeName = node, KubeletRoot = Root, AppArmorRoot = Path.Combine(Root, "apparmor.d", "portcullis"), Namespace = "portcullis-system", OciRuntime = ociRuntime };
         Seccomp = new ProfileFileStore(Path.Combine(Root, "seccomp", "portcullis"), ".json");
         Agent = NewAgent();
         if (Api.GetAsync<V1Node>(null, node).Result is null)
@@ -33,7 +34,9 @@ public sealed class AgentLab : IDisposable
     public ProfileAgent Agent { get; private set; }
 
     /// <summary>A new agent on the same node and root: a restart.</summary>
-    public ProfileAgent NewAgent() => Agent = new ProfileAgent(Api, Seccomp, new ProfileFileStore(Options.AppArmorRoot, ""), AppArmor, Options, NullLogger<ProfileAgent>.Instance);
+    public ProfileAgent NewAgent() => Agent = new ProfileAgent(Api, new SeccompVariantStore(Seccomp), new ProfileFileStore(Options.AppArmorRoot, ""), AppArmor, Options, Time, NullLogger<ProfileAgent>.Instance);
+
+    public Microsoft.Extensions.Time.Testing.FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 12, 6, 0, 0, 0, TimeSpan.Zero));
 
     public Task<AgentSyncResult> SyncAsync() => Agent.SyncAsync(TestContext.Current.CancellationToken);
 

@@ -96,7 +96,7 @@ public sealed class ThroughTheRealClientTests(WebhookLab webhook) : IClassFixtur
         using var lab = new ControllerLab(webhook, client, backend);
         var pod = await lab.AdmitAsync();
         using var a = new AgentLab(backend, "node-a", appArmor: true);
-        var agent = new Portcullis.Runtime.NodeAgent.ProfileAgent(client, a.Seccomp, new Portcullis.Runtime.NodeAgent.ProfileFileStore(a.Options.AppArmorRoot, ""), a.AppArmor, a.Options, Microsoft.Extensions.Logging.Abstractions.NullLogger<Portcullis.Runtime.NodeAgent.ProfileAgent>.Instance);
+        var agent = new Portcullis.Runtime.NodeAgent.ProfileAgent(client, new Portcullis.Runtime.NodeAgent.SeccompVariantStore(a.Seccomp), new Portcullis.Runtime.NodeAgent.ProfileFileStore(a.Options.AppArmorRoot, ""), a.AppArmor, a.Options, a.Time, Microsoft.Extensions.Logging.Abstractions.NullLogger<Portcullis.Runtime.NodeAgent.ProfileAgent>.Instance);
 
         await agent.SyncAsync(TestContext.Current.CancellationToken);
         Assert.Equal(3, (await lab.ReconcileAsync()).ProfilesCreated);

@@ -121,7 +121,7 @@ public sealed class ManagerAdmissionPolicyTests(WebhookLab webhook) : IClassFixt
         Expect(wrong, policies, "create a validating webhook", false, AdmissionPolicies.Request("CREATE", ResourceKind.Of<V1MutatingWebhookConfiguration>() with { Plural = "validatingwebhookconfigurations", Kind = "ValidatingWebhookConfiguration" }, "x", null, config, null, me));
 
         var events = ResourceKind.Of<Corev1Event>();
-        var warning = Json(PodWarning.Create("shop", "checkout-1", "uid-1", "ProfileUnavailable", "why", "portcullis-controller", DateTime.UtcNow));
+        var warning = Json(WarningEvent.Pod("shop", "checkout-1", "uid-1", "ProfileUnavailable", "why", "portcullis-controller", DateTime.UtcNow));
         Expect(wrong, policies, "warn about a pod in its namespace", true, AdmissionPolicies.Request("CREATE", events, "", "shop", warning, null, me));
         var elsewhere = warning.DeepClone().AsObject().Also(e => e["metadata"]!["namespace"] = "kube-system");
         Expect(wrong, policies, "write the pod's Event into kube-system", false, AdmissionPolicies.Request("CREATE", events, "x", "kube-system", elsewhere, null, me));

@@ -69,6 +69,8 @@ internal static class PushCommand
         };
         if (allowed is { } n)
             annotations[ProfileArtifactFormat.AllowedSyscalls] = n.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (doc is SeccompDocument generated && Portcullis.Profiles.Generation.ContainerRuntimePart.NamesIn(generated.Profile) is { Count: > 0 } runtimeOnly)
+            annotations[ProfileArtifactFormat.ContainerRuntimeNames] = Portcullis.Profiles.Generation.ContainerRuntimePart.Format(runtimeOnly);
         using var key = keyPath is null ? null : Portcullis.Oci.Signing.ArtifactSigner.LoadKey(keyPath);
         var pushed = await new ProfileArtifacts(client).PushAsync(image, kind, System.Text.Encoding.UTF8.GetBytes(content), annotations, cancel);
         foreach (var (subject, artifact) in pushed)

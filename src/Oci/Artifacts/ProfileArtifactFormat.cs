@@ -21,6 +21,12 @@ public static class ProfileArtifactFormat
     public const string AllowedSyscalls = "dev.portcullis.allowed-syscalls";
     public const string Sources = "dev.portcullis.sources";
 
+    /// <summary>
+    /// Seccomp: the names the profile allows only for the container runtime (comma-separated). A node that knows its
+    /// runtime removes those that runtime does not make after loading the filter; it never adds any.
+    /// </summary>
+    public const string ContainerRuntimeNames = "dev.portcullis.container-runtime-names";
+
     /// <summary>The digest of the profile the layer holds: attaching the same profile to the same image again is a no-op.</summary>
     public const string ProfileDigest = "dev.portcullis.profile.digest";
 

@@ -111,6 +111,9 @@ public sealed class ProfileArtifacts(RegistryClient client)
         if (layer.Size > ProfileArtifactFormat.MaxProfileBytes)
             throw new OciException($"{image}: the profile in {artifact.Digest} is {layer.Size} bytes; at most {ProfileArtifactFormat.MaxProfileBytes} are accepted");
         var content = await client.PullBlobAsync(image, layer.Digest, ProfileArtifactFormat.MaxProfileBytes, cancel).ConfigureAwait(false);
-        return new PulledProfile(content, artifact, subject);
+        var annotations = (json["annotations"] as JsonObject ?? [])
+            .Where(a => a.Value is JsonValue v && v.TryGetValue<string>(out _))
+            .ToDictionary(a => a.Key, a => a.Value!.GetValue<string>(), StringComparer.Ordinal);
+        return new PulledProfile(content, artifact, subject, annotations);
     }
 }

@@ -42,6 +42,18 @@ public static class RuntimeNames
     /// <summary>Subdirectory of the kubelet's seccomp root the agent owns.</summary>
     public const string SeccompDirectory = "portcullis";
 
+    /// <summary>
+    /// Subdirectory of <see cref="SeccompDirectory"/> holding each profile's variant for containers with no_new_privs
+    /// (allowPrivilegeEscalation: false), where the container runtime makes fewer calls under the filter.
+    /// </summary>
+    public const string NoNewPrivilegesDirectory = "nnp";
+
+    /// <summary>
+    /// Node label naming the node's OCI runtime and version as "runc-1.1.5", for clusters whose nodes differ (the agent's
+    /// --OciRuntime, when set, wins). Written by whoever administers the node; it can only narrow what the node's pods get.
+    /// </summary>
+    public const string OciRuntimeLabel = "portcullis.dev/oci-runtime";
+
     public const string CrioAnnotationPrefix = "seccomp-profile.kubernetes.cri-o.io/";
 
     public const string FieldManager = "portcullis";

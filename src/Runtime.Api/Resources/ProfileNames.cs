@@ -12,6 +12,10 @@ public static class ProfileNames
     /// <summary>Seccomp: the kubelet's localhostProfile, relative to its seccomp root.</summary>
     public static string SeccompLocalhost(string resourceName) => $"{Kubernetes.RuntimeNames.SeccompDirectory}/{resourceName}.json";
 
+    /// <summary>Seccomp for a container with no_new_privs: the variant the agent writes beside the profile.</summary>
+    public static string SeccompLocalhostNoNewPrivileges(string resourceName) =>
+        $"{Kubernetes.RuntimeNames.SeccompDirectory}/{Kubernetes.RuntimeNames.NoNewPrivilegesDirectory}/{resourceName}.json";
+
     /// <summary>AppArmor: the name the profile is loaded under (the controller renames the policy to it).</summary>
     public static string AppArmorLocalhost(string resourceName) => "portcullis-" + resourceName;
 

@@ -18,4 +18,11 @@ public sealed class ProfileSpec
 
     /// <summary>Set for profiles that came from an image; absent for ones a person wrote.</summary>
     [JsonPropertyName("source")] public ProfileSource? Source { get; set; }
+
+    /// <summary>
+    /// Seccomp from an image: the names its profile allows only for the container runtime (the artifact's
+    /// annotation, kept to names of the portable runtime base). An agent that knows its node's runtime removes the
+    /// ones that runtime does not make; absent, every node gets the profile as it is.
+    /// </summary>
+    [JsonPropertyName("containerRuntimeNames")] public List<string>? ContainerRuntimeNames { get; set; }
 }

@@ -7,6 +7,7 @@ using Portcullis.Oci.Model;
 using Portcullis.Oci.References;
 using Portcullis.Oci.Signing;
 using Portcullis.Profiles.Diagnostics;
+using Portcullis.Profiles.Generation;
 using Portcullis.Runtime.Registry;
 using Portcullis.Runtime.Resources;
 
@@ -57,7 +58,11 @@ public sealed class ProfileFetcher(RegistryClientPool clients, Hosting.RuntimeOp
         {
             return Rejected(e.Diagnostic.Message);
         }
-        return Resource(type, name, content, source, ProfilePhase.Pending, null);
+        var resource = Resource(type, name, content, source, ProfilePhase.Pending, null);
+        if (type == ProfileType.Seccomp
+            && ContainerRuntimePart.Parse(pulled.Annotations.GetValueOrDefault(ProfileArtifactFormat.ContainerRuntimeNames)) is { Count: > 0 } runtimeOnly)
+            resource.Spec.ContainerRuntimeNames = [.. runtimeOnly];
+        return resource;
     }
 
     public static ProfileResource Resource(BoundProfile bound, string content, ProfileSource? source, string phase, string? message) =>

@@ -372,7 +372,7 @@ public sealed class ProfileReconciler(IClusterApi api, ProfileFetcher fetcher, P
         var now = time.GetUtcNow().UtcDateTime;
         try
         {
-            await api.CreateAsync(PodWarning.Create(pod.Metadata.NamespaceProperty, pod.Metadata.Name, pod.Metadata.Uid, reason, message, "portcullis-controller", now), cancel).ConfigureAwait(false);
+            await api.CreateAsync(WarningEvent.Pod(pod.Metadata.NamespaceProperty, pod.Metadata.Name, pod.Metadata.Uid, reason, message, "portcullis-controller", now), cancel).ConfigureAwait(false);
         }
         catch (ClusterApiException)
         {

@@ -66,9 +66,9 @@ public static class RuntimeHost
             readiness.Expect(Role.Agent);
             builder.Services.AddSingleton(appArmor ?? new AppArmorParserLoader(options.AppArmorParser));
             builder.Services.AddSingleton(sp => new ProfileAgent(api,
-                new ProfileFileStore(Path.Combine(options.KubeletRoot, "seccomp", RuntimeNames.SeccompDirectory), ".json"),
+                new SeccompVariantStore(new ProfileFileStore(Path.Combine(options.KubeletRoot, "seccomp", RuntimeNames.SeccompDirectory), ".json")),
                 new ProfileFileStore(options.AppArmorRoot, ""),
-                sp.GetRequiredService<IAppArmorLoader>(), options, sp.GetRequiredService<ILogger<ProfileAgent>>()));
+                sp.GetRequiredService<IAppArmorLoader>(), options, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ProfileAgent>>()));
             builder.Services.AddHostedService<AgentService>();
         }
 

@@ -56,6 +56,12 @@ public sealed record RuntimeOptions
     public IReadOnlyList<string> AppArmorParser { get; init; } = ["apparmor_parser"];
     public string NodeName { get; init; } = Environment.GetEnvironmentVariable("NODE_NAME") ?? Environment.MachineName;
     public string AgentDaemonSet { get; init; } = "portcullis-agent";
+
+    /// <summary>
+    /// The nodes' OCI runtime and version, e.g. "runc/1.1.5" (`runc --version`): the agent then writes each profile with
+    /// just that runtime's part. Unset: the node's portcullis.dev/oci-runtime label, else the portable union.
+    /// </summary>
+    public string? OciRuntime { get; init; }
     public TimeSpan ResyncInterval { get; init; } = TimeSpan.FromMinutes(5);
 
     // controller
@@ -124,6 +130,7 @@ public sealed record RuntimeOptions
             AppArmorParser = L(nameof(AppArmorParser)) ?? defaults.AppArmorParser,
             NodeName = S(nameof(NodeName)) ?? defaults.NodeName,
             AgentDaemonSet = S(nameof(AgentDaemonSet)) ?? defaults.AgentDaemonSet,
+            OciRuntime = S(nameof(OciRuntime)),
             ResyncInterval = T(nameof(ResyncInterval)) ?? defaults.ResyncInterval,
             GarbageCollectAfter = T(nameof(GarbageCollectAfter)) ?? defaults.GarbageCollectAfter,
             FetchDeadline = T(nameof(FetchDeadline)) ?? defaults.FetchDeadline,

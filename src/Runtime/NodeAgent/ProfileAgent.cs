@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using k8s.Models;
 using Microsoft.Extensions.Logging;
+using Portcullis.Profiles.Generation;
 using Portcullis.Runtime.Hosting;
 using Portcullis.Runtime.Kubernetes;
 using Portcullis.Runtime.Resources;
@@ -13,11 +14,14 @@ namespace Portcullis.Runtime.NodeAgent;
 /// The node agent's reconcile: make this node's profile directory hold exactly the cluster's profiles,
 /// load AppArmor policy where the kernel has AppArmor, report one ProfileNodeStatus per profile, and label
 /// the node ready once everything is installed. Reads only profiles (bounded by their number) and its own
-/// node's statuses, never pods, so its memory does not grow with the cluster.
+/// node's statuses, never pods, so its memory does not grow with the cluster. Seccomp profiles are written for the
+/// node's OCI runtime (<see cref="SeccompVariantStore"/>): from --OciRuntime, else the node's
+/// portcullis.dev/oci-runtime label; a runtime it does not know gets the portable union, and an Event on the node says so.
 /// </summary>
-public sealed class ProfileAgent(IClusterApi api, ProfileFileStore seccompFiles, ProfileFileStore appArmorFiles, IAppArmorLoader appArmor, RuntimeOptions options, ILogger<ProfileAgent> log)
+public sealed class ProfileAgent(IClusterApi api, SeccompVariantStore seccompFiles, ProfileFileStore appArmorFiles, IAppArmorLoader appArmor, RuntimeOptions options, TimeProvider time, ILogger<ProfileAgent> log)
 {
     private readonly ConcurrentDictionary<string, string> _loadedAppArmor = new(StringComparer.Ordinal);
+    private string? _announcedRuntime;
     private string NodeLabelValue => ProfileNames.LabelValue(options.NodeName);
 
     /// <summary>At start: temp files a crash left behind go before anything is written.</summary>
@@ -35,10 +39,11 @@ public sealed class ProfileAgent(IClusterApi api, ProfileFileStore seccompFiles,
             .ToDictionary(s => s.Metadata.Name, StringComparer.Ordinal);
 
         var installable = profiles.Where(p => p.Status?.Phase != ProfilePhase.Rejected && ProfileFileStore.IsValidName(p.Metadata.Name)).ToList();
+        var runtime = await OciRuntimeAsync(node, cancel).ConfigureAwait(false);
         var result = new AgentSyncResult();
         await Parallel.ForEachAsync(installable, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancel }, async (profile, token) =>
         {
-            var (state, message, wrote) = await InstallAsync(profile, token).ConfigureAwait(false);
+            var (state, message, wrote) = await InstallAsync(profile, runtime, token).ConfigureAwait(false);
             if (wrote)
                 Interlocked.Increment(ref result.Written);
             if (state == NodeState.Failed)
@@ -116,7 +121,40 @@ public sealed class ProfileAgent(IClusterApi api, ProfileFileStore seccompFiles,
         }
     }
 
-    private async Task<(string State, string? Message, bool Wrote)> InstallAsync(ProfileResource profile, CancellationToken cancel)
+    /// <summary>
+    /// The node's OCI runtime as "runc/1.1.5", or null when not known or not probed (then the profiles stay the union). The
+    /// first time a node's runtime is unknown, and whenever that changes, an Event on the node says what it gets and why.
+    /// </summary>
+    private async Task<string?> OciRuntimeAsync(V1Node node, CancellationToken cancel)
+    {
+        var named = options.OciRuntime ?? (node.Metadata.Labels is { } labels && labels.TryGetValue(RuntimeNames.OciRuntimeLabel, out var label) ? label : null);
+        var known = ContainerRuntimeBase.ForName(named, noNewPrivileges: false) is { Proven: true };
+        var why = known ? null
+            : named is null ? $"this node's OCI runtime is not known (set the agent's --OciRuntime, e.g. runc/1.1.5, or the node label {RuntimeNames.OciRuntimeLabel}=runc-1.1.5)"
+            : ContainerRuntimeBase.ForName(named, noNewPrivileges: false) is null ? $"'{named}' does not name an OCI runtime and version (e.g. runc/1.1.5)"
+            : $"{named} is not a runtime version Portcullis has probed ({string.Join(", ", RuntimeBaseTable.Rows.Select(r => $"{r.Runtime}/{r.Version}").Distinct())})";
+        if (why is not null && _announcedRuntime != why)
+        {
+            _announcedRuntime = why;
+            var message = $"{why}: seccomp profiles are installed with the portable container-runtime base ({ContainerRuntimeBase.Versions}), which allows more than the node's runtime needs";
+            log.LogWarning("{Why}", message);
+            try
+            {
+                await api.CreateAsync(WarningEvent.Node(node.Metadata.Name, node.Metadata.Uid, "ContainerRuntimeUnknown", message, "portcullis-agent", time.GetUtcNow().UtcDateTime), cancel).ConfigureAwait(false);
+            }
+            catch (ClusterApiException)
+            {
+                RuntimeMetrics.Errors.WithLabels("agent", "event").Inc();
+            }
+        }
+        else if (why is null)
+        {
+            _announcedRuntime = null;
+        }
+        return known ? named : null;
+    }
+
+    private async Task<(string State, string? Message, bool Wrote)> InstallAsync(ProfileResource profile, string? runtime, CancellationToken cancel)
     {
         var content = Encoding.UTF8.GetBytes(profile.Spec.Content);
         var digest = "sha256:" + Convert.ToHexStringLower(SHA256.HashData(content));
@@ -125,7 +163,7 @@ public sealed class ProfileAgent(IClusterApi api, ProfileFileStore seccompFiles,
         try
         {
             if (profile.Type == ProfileType.Seccomp)
-                return (NodeState.Installed, null, seccompFiles.Write(profile.Metadata.Name, content));
+                return (NodeState.Installed, null, seccompFiles.Write(profile.Metadata.Name, content, profile.Spec.ContainerRuntimeNames, runtime));
             if (!appArmor.Enabled)
                 return (NodeState.Unsupported, "AppArmor is not enabled in this node's kernel", false);
             var wrote = appArmorFiles.Write(profile.Metadata.Name, content);

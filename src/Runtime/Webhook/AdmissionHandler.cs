@@ -148,7 +148,7 @@ public sealed class AdmissionHandler(PodBinder binder, IClusterApi api, RuntimeO
         if (_announced.TryGet(ns + "\n" + message, out _))
             return;
         _announced.Set(ns + "\n" + message, true);
-        var ev = PodWarning.Create(ns, name, null, "ProfileNotBound", message, "portcullis-webhook", now);
+        var ev = WarningEvent.Pod(ns, name, null, "ProfileNotBound", message, "portcullis-webhook", now);
         var writing = Task.Run(async () =>
         {
             try
