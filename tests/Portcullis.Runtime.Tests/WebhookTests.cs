@@ -58,6 +58,24 @@ public sealed class WebhookTests(WebhookLab lab) : IClassFixture<WebhookLab>
     }
 
     [Fact]
+    public async Task A_container_without_privilege_escalation_gets_the_no_new_privs_variant_and_one_with_it_the_default()
+    {
+        // what the restricted Pod Security Standard makes every container say; the init container says the opposite
+        var review = CapturedReview(t => t.Replace("\"uid\":\"0d07b3e6", "\"uid\":\"2d07b3e6", StringComparison.Ordinal));
+        var spec = review["request"]!["object"]!["spec"]!;
+        spec["containers"]![0]!["securityContext"] = new JsonObject { ["allowPrivilegeEscalation"] = false };
+        spec["initContainers"]![0]!["securityContext"] = new JsonObject { ["allowPrivilegeEscalation"] = true };
+
+        var pod = WebhookLab.Patched(review, await lab.ReviewAsync(review));
+
+        Assert.Equal($"portcullis/nnp/sha256-{lab.CheckoutSeccompArtifact.Hex}.json", pod["spec"]!["containers"]![0]!["securityContext"]!["seccompProfile"]!["localhostProfile"]!.GetValue<string>());
+        Assert.False(pod["spec"]!["containers"]![0]!["securityContext"]!["allowPrivilegeEscalation"]!.GetValue<bool>());
+        Assert.Equal($"portcullis/sha256-{lab.MigrateSeccompArtifact.Hex}.json", pod["spec"]!["initContainers"]![0]!["securityContext"]!["seccompProfile"]!["localhostProfile"]!.GetValue<string>());
+        // the controller finds the resource behind either path
+        Assert.Equal($"sha256-{lab.CheckoutSeccompArtifact.Hex}", ProfileNames.SeccompResourceOf($"portcullis/nnp/sha256-{lab.CheckoutSeccompArtifact.Hex}.json"));
+    }
+
+    [Fact]
     public async Task The_webhook_only_reads_the_API()
     {
         lab.Api.Calls.Clear();

@@ -16,6 +16,17 @@ public static class ProfileNames
     public static string SeccompLocalhostNoNewPrivileges(string resourceName) =>
         $"{Kubernetes.RuntimeNames.SeccompDirectory}/{Kubernetes.RuntimeNames.NoNewPrivilegesDirectory}/{resourceName}.json";
 
+    /// <summary>The resource a seccomp localhostProfile names, either variant; null for a path Portcullis did not make.</summary>
+    public static string? SeccompResourceOf(string localhost)
+    {
+        const string prefix = Kubernetes.RuntimeNames.SeccompDirectory + "/", nnp = Kubernetes.RuntimeNames.NoNewPrivilegesDirectory + "/";
+        if (!localhost.StartsWith(prefix, StringComparison.Ordinal) || !localhost.EndsWith(".json", StringComparison.Ordinal))
+            return null;
+        var name = localhost[prefix.Length..^".json".Length];
+        name = name.StartsWith(nnp, StringComparison.Ordinal) ? name[nnp.Length..] : name;
+        return name.Length > 0 && !name.Contains('/', StringComparison.Ordinal) ? name : null;
+    }
+
     /// <summary>AppArmor: the name the profile is loaded under (the controller renames the policy to it).</summary>
     public static string AppArmorLocalhost(string resourceName) => "portcullis-" + resourceName;
 

@@ -17,8 +17,6 @@ namespace Portcullis.Runtime.Controller;
 /// </summary>
 public static class PodProfileNeeds
 {
-    private const string SeccompPrefix = RuntimeNames.SeccompDirectory + "/";
-
     public static (IReadOnlyList<ProfileNeed> Needs, IReadOnlyList<string> Problems) Of(V1Pod pod)
     {
         var bindings = BindingRecord.Read(pod.Metadata.Annotations);
@@ -28,8 +26,8 @@ public static class PodProfileNeeds
         {
             var binding = bindings.FirstOrDefault(b => b?.Container == container.Name);
             var seccomp = container.SecurityContext?.SeccompProfile ?? pod.Spec.SecurityContext?.SeccompProfile;
-            if (seccomp is { Type: "Localhost", LocalhostProfile: { } path } && path.StartsWith(SeccompPrefix, StringComparison.Ordinal) && path.EndsWith(".json", StringComparison.Ordinal))
-                needs.Add(Need(ProfileType.Seccomp, path[SeccompPrefix.Length..^".json".Length], container, binding?.Seccomp, problems));
+            if (seccomp is { Type: "Localhost", LocalhostProfile: { } path } && ProfileNames.SeccompResourceOf(path) is { } seccompName)
+                needs.Add(Need(ProfileType.Seccomp, seccompName, container, binding?.Seccomp, problems));
             var appArmor = container.SecurityContext?.AppArmorProfile ?? pod.Spec.SecurityContext?.AppArmorProfile;
             if (appArmor is { Type: "Localhost", LocalhostProfile: { } name } && name.StartsWith(ProfileNames.AppArmorLocalhost(""), StringComparison.Ordinal))
                 needs.Add(Need(ProfileType.AppArmor, name[ProfileNames.AppArmorLocalhost("").Length..], container, binding?.AppArmor, problems));

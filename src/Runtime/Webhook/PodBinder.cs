@@ -96,6 +96,9 @@ public sealed class PodBinder(IClusterApi api, ImageProfileResolver resolver, Po
                     wantSeccomp ? FromImage(resolved.Seccomp) : null,
                     wantAppArmor && options.Mode == BindingMode.Localhost ? FromImage(resolved.AppArmor) : null);
             }
+            if (binding.Seccomp is { } seccomp && options.Mode == BindingMode.Localhost && NoNewPrivileges(container)
+                && seccomp.Localhost == ProfileNames.SeccompLocalhost(seccomp.ResourceName))
+                binding = binding with { Seccomp = seccomp with { Localhost = ProfileNames.SeccompLocalhostNoNewPrivileges(seccomp.ResourceName) } };
             if (nodeName is not null)
                 binding = await OnlyInstalledAsync(binding, nodeName, problems, cancel).ConfigureAwait(false);
             if (binding.BindsAnything)
@@ -117,6 +120,14 @@ public sealed class PodBinder(IClusterApi api, ImageProfileResolver resolver, Po
             }
         }
     }
+
+    /// <summary>
+    /// The kubelet sets no_new_privs exactly when allowPrivilegeEscalation is false (the restricted Pod Security Standard
+    /// requires it); such a container gets the profile's no_new_privs variant, where the runtime makes fewer calls
+    /// under the filter. The field cannot change after the pod is created, so the pod runs with the variant it was bound to.
+    /// </summary>
+    private static bool NoNewPrivileges(JsonObject container) =>
+        container["securityContext"]?["allowPrivilegeEscalation"] is JsonValue value && value.TryGetValue<bool>(out var allowed) && !allowed;
 
     private static BoundProfile? FromImage(FoundProfile? found) => found is null ? null : new BoundProfile(
         found.Type, found.ResourceName,
