@@ -32,6 +32,50 @@ public sealed class RegistryCommandTests : IDisposable
         Assert.Contains("profile test-recording-test-pod {", File.ReadAllText(apparmor), StringComparison.Ordinal);
     }
 
+    private static readonly string[] AppNames = ["read", "write", "exit_group", "setuid"];
+    private static readonly string[] IdentitySwitch = ["setgid", "setgroups", "capset"];
+
+    [Fact]
+    public void Pull_with_a_runtime_writes_the_variant_a_node_agent_would_and_the_union_for_an_unprobed_runtime()
+    {
+        var image = ScratchImage.Push(_registry, "shop/variants:1");
+        using var dir = new TempDir();
+        // A generated profile: the app needs read, write, exit_group and setuid; the rest of the runtime base is runtime-only.
+        var generated = Portcullis.Profiles.Generation.SeccompGenerator.Generate(new Portcullis.Profiles.Generation.GenerationRequest
+        {
+            Evidence = [.. AppNames.Select(n => new Portcullis.Profiles.Generation.SyscallEvidence(n, Portcullis.Profiles.Generation.SourceKind.Predicted, "test"))],
+            Targets = [Portcullis.Profiles.Seccomp.SeccompArch.X86_64],
+        }, new Portcullis.Profiles.Diagnostics.DiagnosticBag()).Profile;
+        var file = dir.File("seccomp.json", System.Text.Encoding.UTF8.GetString(Portcullis.Profiles.Documents.DocJsonWriter.Write(Portcullis.Profiles.Seccomp.SeccompWriter.ToDoc(generated))));
+        Assert.Equal(0, CliRun.Of("push", file, "--to", image).ExitCode);
+        HashSet<string> Pulled(params string[] extra)
+        {
+            var output = dir.File(Guid.NewGuid().ToString("N") + ".json");
+            var run = CliRun.Of(["pull", image, "-o", output, .. extra]);
+            Assert.True(run.ExitCode == 0, run.Err);
+            var profile = Portcullis.Profiles.Seccomp.UntrustedSeccomp.Read(File.ReadAllBytes(output), output);
+            return Portcullis.Profiles.Seccomp.EffectiveView.Of(profile, Portcullis.Profiles.Seccomp.SeccompArch.X86_64).Allowed().ToHashSet();
+        }
+
+        var union = Pulled();
+        var nnp = Pulled("--runtime", "runc/1.1.5", "--no-new-privileges");
+        var privileged = Pulled("--runtime", "runc/1.1.5");
+        foreach (var name in IdentitySwitch)
+        {
+            Assert.Contains(name, union);
+            Assert.Contains(name, privileged);
+            Assert.DoesNotContain(name, nnp);
+        }
+        Assert.Contains("setuid", nnp); // the app's own
+        Assert.True(nnp.Count < privileged.Count && privileged.Count < union.Count, $"{nnp.Count} < {privileged.Count} < {union.Count}");
+        Assert.Equal(union, Pulled("--runtime", "runc/1.4.2", "--no-new-privileges"));
+        var unprobed = CliRun.Of("pull", image, "-o", dir.File("x.json"), "--runtime", "runc/1.4.2");
+        Assert.Contains("PCL4006", unprobed.Err, StringComparison.Ordinal);
+        var misuse = CliRun.Of("pull", image, "-o", dir.File("y.json"), "--no-new-privileges");
+        Assert.Equal(2, misuse.ExitCode);
+        Assert.Contains("--runtime", misuse.Err, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Signed_profiles_verify_with_the_public_key_only()
     {

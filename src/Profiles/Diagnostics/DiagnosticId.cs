@@ -67,6 +67,7 @@ public enum DiagnosticId
     ConditionsDropped = 4003,
     DockerRulesResolved = 4004,
     IncompatibleInputs = 4005,
+    RuntimeNotProbed = 4006,
 
     RecorderFailed = 5001,
     LaunchFailed = 5002,

@@ -1,4 +1,6 @@
+using System.Text;
 using Portcullis.Profiles.Collections;
+using Portcullis.Profiles.Diagnostics;
 using Portcullis.Profiles.Seccomp;
 
 namespace Portcullis.Profiles.Generation;
@@ -32,6 +34,27 @@ public static class ContainerRuntimePart
         (annotation ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Where(n => ContainerRuntimeBase.Names.Contains(n, StringComparer.Ordinal))
             .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+
+    /// <summary>
+    /// The bytes a node agent writes for a profile the cluster stores (<paramref name="stored"/>, canonical runtime-spec
+    /// JSON) on a node running <paramref name="variant"/> (null: not known): tailored when the variant was probed and
+    /// the image named runtime-only names, otherwise the stored bytes. `portcullis pull --runtime` writes the same.
+    /// </summary>
+    public static byte[] NodeFile(byte[] stored, string name, IReadOnlyList<string> runtimeOnly, RuntimeBaseVariant? variant)
+    {
+        if (runtimeOnly.Count == 0 || variant is not { Proven: true })
+            return stored;
+        SeccompProfile profile;
+        try
+        {
+            profile = UntrustedSeccomp.Read(stored, name);
+        }
+        catch (ProfileException)
+        {
+            return stored; // not a profile this reader accepts: leave it as the cluster holds it
+        }
+        return Encoding.UTF8.GetBytes(UntrustedSeccomp.Canonical(Tailor(profile, runtimeOnly, variant)));
+    }
 
     /// <summary>
     /// The profile for <paramref name="variant"/>: the runtime-only names that runtime does not make are taken out

@@ -1,6 +1,4 @@
-using Portcullis.Profiles.Diagnostics;
 using Portcullis.Profiles.Generation;
-using Portcullis.Profiles.Seccomp;
 using Portcullis.Runtime.Kubernetes;
 
 namespace Portcullis.Runtime.NodeAgent;
@@ -21,8 +19,8 @@ public sealed class SeccompVariantStore(ProfileFileStore privileged)
     public bool Write(string name, byte[] content, IReadOnlyList<string>? runtimeOnly, string? runtime)
     {
         var names = ContainerRuntimePart.Parse(string.Join(',', runtimeOnly ?? []));
-        var forPrivileged = Tailored(content, name, names, ContainerRuntimeBase.ForName(runtime, noNewPrivileges: false));
-        var forNnp = Tailored(content, name, names, ContainerRuntimeBase.ForName(runtime, noNewPrivileges: true));
+        var forPrivileged = ContainerRuntimePart.NodeFile(content, name, names, ContainerRuntimeBase.ForName(runtime, noNewPrivileges: false));
+        var forNnp = ContainerRuntimePart.NodeFile(content, name, names, ContainerRuntimeBase.ForName(runtime, noNewPrivileges: true));
         var wrote = NoNewPrivileges.Write(name, forNnp);
         return Privileged.Write(name, forPrivileged) | wrote;
     }
@@ -41,21 +39,5 @@ public sealed class SeccompVariantStore(ProfileFileStore privileged)
     {
         NoNewPrivileges.RemoveAll();
         Privileged.RemoveAll();
-    }
-
-    private static byte[] Tailored(byte[] content, string name, IReadOnlyList<string> runtimeOnly, RuntimeBaseVariant? variant)
-    {
-        if (runtimeOnly.Count == 0 || variant is not { Proven: true })
-            return content;
-        SeccompProfile profile;
-        try
-        {
-            profile = UntrustedSeccomp.Read(content, name);
-        }
-        catch (ProfileException)
-        {
-            return content; // not a profile this agent can read: leave it as the cluster holds it
-        }
-        return System.Text.Encoding.UTF8.GetBytes(UntrustedSeccomp.Canonical(ContainerRuntimePart.Tailor(profile, runtimeOnly, variant)));
     }
 }
