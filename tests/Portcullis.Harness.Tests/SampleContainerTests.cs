@@ -2,7 +2,10 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text.Json.Nodes;
+using Portcullis.Oci.Artifacts;
 using Portcullis.Oci.References;
+using Portcullis.Profiles.Generation;
+using Portcullis.Profiles.Seccomp;
 
 namespace Portcullis.Harness.Tests;
 
@@ -58,6 +61,39 @@ public sealed class SampleContainerTests(SampleImagesFixture images)
         var (code, output, lines) = await RunWorkerAsync(runtime, profile);
         Assert.True(code == 0, $"{runtime} exit {code} under the generated profile: {output}");
         Assert.Equal(6, lines);
+    }
+
+    public static TheoryData<string, bool> RuntimesAndNoNewPrivileges => new() { { "runc", false }, { "runc", true }, { "crun", false }, { "crun", true } };
+
+    [Theory]
+    [MemberData(nameof(RuntimesAndNoNewPrivileges))]
+    public async Task Worker_processes_its_inputs_under_the_variant_a_node_agent_writes_for_its_runtime(string runtime, bool noNewPrivileges)
+    {
+        var pulled = await SampleImagesFixture.PullSeccompAsync(images.Worker);
+        var runtimeOnly = ContainerRuntimePart.Parse(pulled.Annotations.GetValueOrDefault(ProfileArtifactFormat.ContainerRuntimeNames));
+        Assert.Contains("capset", runtimeOnly); // the package attached the runtime-only names
+        var variant = ContainerRuntimeBase.ForName(RuntimeVersion(runtime), noNewPrivileges)!;
+        Assert.True(variant.Proven, $"{RuntimeVersion(runtime)} has no proven row in RuntimeBaseTable");
+        var stored = System.Text.Encoding.UTF8.GetBytes(UntrustedSeccomp.Canonical(UntrustedSeccomp.Read(pulled.Content, images.Worker)));
+        var profile = JsonNode.Parse(ContainerRuntimePart.NodeFile(stored, images.Worker, runtimeOnly, variant))!;
+        var allowed = Allowed(profile);
+        Assert.True(allowed.Count < Allowed(JsonNode.Parse(pulled.Content)!).Count);
+        Assert.Empty(allowed.Intersect(runtimeOnly.Except(variant.Names)));
+        if (noNewPrivileges) // kept only where the app's own part (recorded, predicted) has them
+            Assert.Empty(allowed.Intersect(["setuid", "setgid", "setgroups", "capset"]).Intersect(runtimeOnly));
+
+        var (code, output, lines) = await RunWorkerAsync(runtime, profile, noNewPrivileges);
+        Assert.True(code == 0, $"{runtime} (no_new_privs {noNewPrivileges}) exit {code} under the tailored profile: {output}");
+        Assert.Equal(6, lines);
+    }
+
+    /// <summary>"runc/1.1.5+ds1": what the runtime on this machine says it is.</summary>
+    private static string RuntimeVersion(string runtime)
+    {
+        using var process = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(runtime, "--version") { RedirectStandardOutput = true })!;
+        var first = process.StandardOutput.ReadLine() ?? "";
+        process.WaitForExit();
+        return runtime + "/" + first.Split(' ')[^1];
     }
 
     [Fact]
@@ -144,7 +180,7 @@ public sealed class SampleContainerTests(SampleImagesFixture images)
             Assert.Equal(HttpStatusCode.NoContent, (await http.DeleteAsync($"/todos/{id}", cancel)).StatusCode);
         }, stopGracefully: true, ("Upstream__Url", "http://127.0.0.1:{port}/health"));
 
-    private async Task<(int Code, string Output, int Lines)> RunWorkerAsync(string runtime, JsonNode? profile)
+    private async Task<(int Code, string Output, int Lines)> RunWorkerAsync(string runtime, JsonNode? profile, bool noNewPrivileges = false)
     {
         var cancel = TestContext.Current.CancellationToken;
         var data = Directory.CreateTempSubdirectory("portcullis-worker-").FullName;
@@ -170,7 +206,7 @@ public sealed class SampleContainerTests(SampleImagesFixture images)
                 return (await reader.ReadToEndAsync(stop.Token)).Split('\n', StringSplitOptions.RemoveEmptyEntries).Length;
             }, stop.Token);
 
-            using var bundle = ImageBundle.Pull(images.Worker).WithSeccomp(profile).WithNoNewPrivileges(false)
+            using var bundle = ImageBundle.Pull(images.Worker).WithSeccomp(profile).WithNoNewPrivileges(noNewPrivileges)
                 .WithBind(data, "/data").WithArgs("/data/in", "/data/out", "/data/results.sock");
             var (code, output) = bundle.Run(runtime, TimeSpan.FromMinutes(2));
             if (code == 0)
