@@ -17,6 +17,8 @@ using Portcullis.Testing;
 //             recorder), plus the container-runtime base (what runc needs after loading the filter);
 //   allowed   the names the generated profile allows on x86_64;
 //   tightness allowed / needed (target <= 1.15); recall: needed ⊆ allowed; precision: allowed − needed.
+//   Then per proven runtime variant (runc/crun × no_new_privs), strictly: needed = what the app makes ∪ the vDSO
+//   names ∪ that runtime's part; allowed = the profile a node agent writes for that runtime.
 // Then the cost of publishing: publish with and without the package (PortcullisEnabled=false), minus the
 // recorded test run itself (target <= 5 s), and an unchanged re-publish (target <= 1 s); and the analyzer's
 // time on TodoApi next to ILLink trimming the same app.
@@ -39,13 +41,35 @@ foreach (var (sample, drive) in new (string, Func<string, int, Task>)[] { ("Todo
     var profile = JsonNode.Parse(File.ReadAllText(Path.Combine(ws.ProfileDirectory(), "seccomp.json")))!;
     var allowed = profile["syscalls"]!.AsArray().Where(r => r!["action"]!.GetValue<string>() == "SCMP_ACT_ALLOW")
         .SelectMany(r => r!["names"]!.AsArray().Select(n => n!.GetValue<string>())).Where(n => SyscallTable.ExistsOn(n, SeccompArch.X86_64)).ToHashSet(StringComparer.Ordinal);
-    var needed = (await RecordDrivenAsync(ws.PublishDirectory, sample, drive, launcher)).Union(ContainerRuntimeBase.Names.Where(n => SyscallTable.ExistsOn(n, SeccompArch.X86_64))).ToHashSet(StringComparer.Ordinal);
+    var driven = await RecordDrivenAsync(ws.PublishDirectory, sample, drive, launcher);
+    var needed = driven.Union(ContainerRuntimeBase.Names.Where(n => SyscallTable.ExistsOn(n, SeccompArch.X86_64))).ToHashSet(StringComparer.Ordinal);
     var missing = needed.Except(allowed).Order(StringComparer.Ordinal).ToList();
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
         $"{sample,-10} {needed.Count,7} {allowed.Count,8} {(double)allowed.Count / needed.Count,10:0.00} {missing.Count,8} {allowed.Except(needed).Count(),6}   publish: {without,7:0.0}s {with,7:0.0}s {tests,6:0.0}s {with - without - tests,8:0.0}s {again,6:0.0}s"));
     if (missing.Count > 0)
         Console.WriteLine("  needed but not allowed: " + string.Join(", ", missing));
     Console.WriteLine("  allowed, not made here: " + string.Join(", ", allowed.Except(needed).Order(StringComparer.Ordinal)));
+
+    // Strict, per variant the cluster binds: needed = what the app makes ∪ the vDSO names ∪ what that runtime makes
+    // after loading the filter (RuntimeBaseTable, found by deletion); allowed = the profile a node agent writes for it.
+    var runtimeOnly = RuntimeOnly(profile);
+    foreach (var variant in RuntimeBaseTable.Rows)
+    {
+        var variantAllowed = allowed.Except(runtimeOnly.Except(variant.Names)).ToHashSet(StringComparer.Ordinal);
+        var variantNeeded = driven.Union(VdsoBase.Names).Union(variant.Names).Where(n => SyscallTable.ExistsOn(n, SeccompArch.X86_64)).ToHashSet(StringComparer.Ordinal);
+        var lost = variantNeeded.Except(variantAllowed).Count();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  {variant.Runtime}/{variant.Version} no_new_privs {(variant.NoNewPrivileges ? "on " : "off")}: needed {variantNeeded.Count,4} allowed {variantAllowed.Count,4} tightness {(double)variantAllowed.Count / variantNeeded.Count:0.00} missing {lost}"));
+    }
+}
+
+// The names a generated seccomp.json allows only for the container runtime (its commented rule, minus other rules' names).
+static HashSet<string> RuntimeOnly(JsonNode profile)
+{
+    var rules = profile["syscalls"]!.AsArray().Where(r => r!["action"]!.GetValue<string>() == "SCMP_ACT_ALLOW" && r["args"] is null).ToList();
+    static IEnumerable<string> Names(JsonNode? rule) => rule!["names"]!.AsArray().Select(n => n!.GetValue<string>());
+    var elsewhere = rules.Where(r => r!["comment"]?.GetValue<string>() != SeccompGenerator.BaseComment).SelectMany(Names).ToHashSet(StringComparer.Ordinal);
+    return rules.Where(r => r!["comment"]?.GetValue<string>() == SeccompGenerator.BaseComment).SelectMany(Names).Where(n => !elsewhere.Contains(n)).ToHashSet(StringComparer.Ordinal);
 }
 
 // The analyzer on TodoApi (the whole Microsoft.AspNetCore.App closure framework-dependent), next to ILLink trimming it.
