@@ -156,8 +156,8 @@ static async Task Agent()
         await api.CreateAsync(Profile(i));
     var root = Directory.CreateTempSubdirectory("portcullis-bench-kubelet-").FullName;
     var options = new RuntimeOptions { NodeName = "node-a", KubeletRoot = root };
-    var agent = new ProfileAgent(api, new ProfileFileStore(Path.Combine(root, "seccomp", "portcullis"), ".json"), new ProfileFileStore(Path.Combine(root, "apparmor"), ""),
-        new AppArmorParserLoader(["apparmor_parser"]), options, NullLogger<ProfileAgent>.Instance);
+    var agent = new ProfileAgent(api, new SeccompVariantStore(new ProfileFileStore(Path.Combine(root, "seccomp", "portcullis"), ".json")), new ProfileFileStore(Path.Combine(root, "apparmor"), ""),
+        new AppArmorParserLoader(["apparmor_parser"]), options with { OciRuntime = "runc/1.1.5" }, TimeProvider.System, NullLogger<ProfileAgent>.Instance);
     var watch = Stopwatch.StartNew();
     var result = await agent.SyncAsync(CancellationToken.None);
     var first = watch.Elapsed.TotalSeconds;
@@ -239,8 +239,8 @@ static async Task Memory(string role)
         default:
             {
                 var root = Directory.CreateTempSubdirectory("portcullis-bench-kubelet-").FullName;
-                var agent = new ProfileAgent(api, new ProfileFileStore(Path.Combine(root, "seccomp", "portcullis"), ".json"), new ProfileFileStore(Path.Combine(root, "apparmor"), ""),
-                    new AppArmorParserLoader(["apparmor_parser"]), new RuntimeOptions { NodeName = "node-0", KubeletRoot = root }, NullLogger<ProfileAgent>.Instance);
+                var agent = new ProfileAgent(api, new SeccompVariantStore(new ProfileFileStore(Path.Combine(root, "seccomp", "portcullis"), ".json")), new ProfileFileStore(Path.Combine(root, "apparmor"), ""),
+                    new AppArmorParserLoader(["apparmor_parser"]), new RuntimeOptions { NodeName = "node-0", KubeletRoot = root, OciRuntime = "runc/1.1.5" }, TimeProvider.System, NullLogger<ProfileAgent>.Instance);
                 await agent.SyncAsync(CancellationToken.None);
                 await agent.SyncAsync(CancellationToken.None);
                 keep = agent;
