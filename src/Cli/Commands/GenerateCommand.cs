@@ -95,7 +95,7 @@ internal static class GenerateCommand
             var host = generated.Profile.Architectures.FirstOrDefault(SeccompArch.X86_64);
             var count = generated.Allowed.Keys.Count(n => Profiles.Syscalls.SyscallTable.ExistsOn(n, host));
             var docker = EffectiveView.Of(ReferenceProfiles.DockerDefaultFor(host), host).Allowed().Count();
-            io.Out.WriteLine($"Portcullis: profile allows {count} syscalls (Docker's default: {docker}) -> {Path.GetFullPath(dir)}");
+            io.Out.WriteLine($"Portcullis: profile allows {count} syscalls (Docker's default: {docker}; {GenerationReport.Parts(generated)}) -> {Path.GetFullPath(dir)}");
             return 0;
         });
         return command;

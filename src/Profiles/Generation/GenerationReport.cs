@@ -5,9 +5,10 @@ using Portcullis.Profiles.Seccomp;
 namespace Portcullis.Profiles.Generation;
 
 /// <summary>
-/// report.md: every allowed syscall with why, the count next to Docker's default, the translations, what
-/// answers ENOSYS and what was left out, and what changed since the previous profile, so that a reviewer
-/// sees a new kernel surface in the pull request that brings it.
+/// report.md, for a reviewer with a minute: at the top what changed since the previous profile and how many names
+/// each part adds; then one line per reason (each recording, each predicted call site, each base) with the names it
+/// brings that no earlier part did; then every allowed syscall with all its reasons, the translations, what answers
+/// ENOSYS and what was left out.
 /// </summary>
 public static class GenerationReport
 {
@@ -43,6 +44,34 @@ public static class GenerationReport
             Line(sb, "");
         }
 
+        Line(sb, "## Why, by reason");
+        Line(sb, "");
+        Line(sb, $"Parts, each counting the names no earlier part brought: {Parts(generated)}.");
+        var runtimeOnly = generated.Allowed.Where(a => a.Value.All(r => r.Kind == SourceKind.ContainerRuntime)).Select(a => a.Key).ToList();
+        if (runtimeOnly.Count > 0)
+            Line(sb, $"Of these, {runtimeOnly.Count} are there only for the container runtime: a node agent that knows its runtime keeps just the ones that runtime makes after loading the filter.");
+        Line(sb, "");
+        var first = generated.Allowed.ToDictionary(a => a.Key, a => a.Value[0].Kind, StringComparer.Ordinal);
+        foreach (var kind in Enum.GetValues<SourceKind>())
+        {
+            var lines = generated.Allowed
+                .SelectMany(a => a.Value.Where(r => r.Kind == kind).Select(r => (r.Detail, Name: a.Key)))
+                .GroupBy(x => x.Detail, StringComparer.Ordinal)
+                .Select(g => (Detail: g.Key, New: g.Where(x => first[x.Name] == kind).Select(x => x.Name).ToList(), Also: g.Count(x => first[x.Name] != kind)))
+                .OrderByDescending(g => g.New.Count).ThenBy(g => g.Detail, StringComparer.Ordinal)
+                .ToList();
+            if (lines.Count == 0)
+                continue;
+            Line(sb, $"### {Heading(kind)}");
+            Line(sb, "");
+            foreach (var (detail, added, also) in lines)
+            {
+                var names = added.Count == 0 ? "nothing new" : string.Join(", ", added.Select(n => $"`{n}`"));
+                Line(sb, string.Create(CultureInfo.InvariantCulture, $"- {detail}: {names}{(also > 0 ? $" (and {also} already there)" : "")}"));
+            }
+            Line(sb, "");
+        }
+
         Line(sb, "## Allowed syscalls");
         Line(sb, "");
         Line(sb, "| syscall | why |");
@@ -75,6 +104,36 @@ public static class GenerationReport
         }
         return sb.ToString();
     }
+
+    /// <summary>"recorded 84, predicted +38, ..." on the primary architecture: the summary the CLI and the package print.</summary>
+    public static string Parts(GeneratedSeccomp generated)
+    {
+        ArgumentNullException.ThrowIfNull(generated);
+        var primary = generated.Profile.Architectures.FirstOrDefault(SeccompArch.X86_64);
+        var counts = generated.Allowed.Where(a => Syscalls.SyscallTable.ExistsOn(a.Key, primary)).GroupBy(a => a.Value[0].Kind).ToDictionary(g => g.Key, g => g.Count());
+        return string.Join(", ", Enum.GetValues<SourceKind>().Where(counts.ContainsKey)
+            .Select((k, i) => string.Create(CultureInfo.InvariantCulture, $"{Short(k)} {(i == 0 ? "" : "+")}{counts[k]}")));
+    }
+
+    private static string Short(SourceKind kind) => kind switch
+    {
+        SourceKind.Recorded => "recorded",
+        SourceKind.Predicted => "predicted",
+        SourceKind.DotnetRuntime => ".NET runtime base",
+        SourceKind.ContainerRuntime => "container runtime",
+        SourceKind.Vdso => "vDSO",
+        _ => "allowed by you",
+    };
+
+    private static string Heading(SourceKind kind) => kind switch
+    {
+        SourceKind.Recorded => "Recorded, by test run",
+        SourceKind.Predicted => "Predicted, by call site and path",
+        SourceKind.DotnetRuntime => ".NET runtime base",
+        SourceKind.ContainerRuntime => "Container runtime base",
+        SourceKind.Vdso => "vDSO fallback",
+        _ => "Allowed by you",
+    };
 
     private static string Why(IReadOnlyList<SyscallReason> reasons) =>
         string.Join("; ", reasons.GroupBy(r => r.Kind).Select(g => g.Key switch
