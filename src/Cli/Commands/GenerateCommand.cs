@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Text;
 using Portcullis.Cli.Output;
-using Portcullis.Profiles.AppArmor;
+using Portcullis.Pipeline;
 using Portcullis.Profiles.Diagnostics;
 using Portcullis.Profiles.Generation;
 using Portcullis.Profiles.Recordings;
@@ -45,57 +45,29 @@ internal static class GenerateCommand
                 var path = eq < 0 ? spec : spec[..eq];
                 return new LabeledRecording(eq < 0 ? Path.GetFileNameWithoutExtension(path) : spec[(eq + 1)..], RecordingJson.Read(path));
             }).ToList();
-            var evidence = new List<SyscallEvidence>();
-            if (!parse.GetValue(noDotnet))
-                evidence.AddRange(DotnetRuntimeBase.Evidence);
-            evidence.AddRange((parse.GetValue(allow) ?? []).Select(n => new SyscallEvidence(n, SourceKind.Override, "--allow")));
-            var notes = (parse.GetValue(note) ?? []).ToList();
-            var predicted = parse.GetValue(prediction) is { } predictionPath ? ReadPrediction(predictionPath) : null;
-            if (labeled.Count == 0)
+            var result = ProfilePipeline.Run(new PipelineRequest
             {
-                bag.Add(Diagnostic.Warning(DiagnosticId.NoRecording, "no recording of the app's tests: the profile comes from " + (predicted is null ? "the base lists only" : "analysis and the base lists")));
-                notes.Add("PCL5009: no test run was recorded; the profile comes from " + (predicted is null ? "the base lists only." : "analysis and the base lists."));
-            }
-            if (predicted is null)
-            {
-                bag.Add(Diagnostic.Warning(DiagnosticId.UntestedPathsNotCovered, "no analysis of the app: paths its tests do not exercise are not covered by the profile"));
-                notes.Add("PCL5008: no analysis of the app ran: paths its tests do not exercise are not covered.");
-            }
-            else
-            {
-                evidence.AddRange(predicted.Syscalls.SelectMany(s => s.Evidence.Select(e => new SyscallEvidence(s.Name, SourceKind.Predicted, e.ToString()))));
-                notes.Add($"Analysis of {predicted.Application} (.NET {predicted.Runtime}): {predicted.ReachableMethods} reachable methods of the app and its framework, P/Invokes into {(predicted.ReachedLibraries.Count == 0 ? "libc only" : string.Join(", ", predicted.ReachedLibraries))}.");
-                if (predicted.HostsWebServer && !labeled.Any(l => l.Recording.Syscalls.Any(s => s.Name is "listen")))
-                    notes.Add("The app hosts a web server, but no recorded test ever listened on a socket (tests that host the app in memory, such as WebApplicationFactory, never do): the server's syscalls come from analysis of Kestrel's code.");
-            }
-
-            var request = new GenerationRequest
-            {
+                AppName = parse.GetValue(name)!,
                 Recordings = labeled,
-                Evidence = evidence,
-                Deny = parse.GetValue(deny) ?? [],
+                Prediction = parse.GetValue(prediction) is { } predictionPath ? ReadPrediction(predictionPath) : null,
+                Previous = parse.GetValue(previous) is { } previousPath && File.Exists(previousPath) ? PreviousProfile.Read(previousPath) : null,
                 Targets = (parse.GetValue(arch) ?? []).Select(ParseArch).ToList(),
+                Allow = parse.GetValue(allow) ?? [],
+                Deny = parse.GetValue(deny) ?? [],
                 AllowIoUring = parse.GetValue(ioUring),
-            };
-            var generated = SeccompGenerator.Generate(request, bag);
-            var old = parse.GetValue(previous) is { } previousPath && File.Exists(previousPath) ? PreviousProfile.Read(previousPath) : null;
-            var appName = parse.GetValue(name)!;
-            // The eBPF recorder sees no sockets: analysis says whether the app speaks IP.
-            string[] ipCalls = ["connect", "bind", "listen", "accept4", "sendto", "recvfrom", "sendmsg", "recvmsg"];
-            var families = predicted is not null && predicted.Syscalls.Any(s => ipCalls.Contains(s.Name)) ? ["inet", "inet6"] : Array.Empty<string>();
-            var apparmor = ContainerAppArmor.Generate(labeled.Select(l => l.Recording), "portcullis-" + KebabName(appName), parse.GetValue(appDir)!, families, parse.GetValue(writable) ?? []);
+                DotnetBase = !parse.GetValue(noDotnet),
+                AppDirectory = parse.GetValue(appDir)!,
+                Writable = parse.GetValue(writable) ?? [],
+                Notes = parse.GetValue(note) ?? [],
+            }, bag);
 
             var dir = parse.GetValue(output)!;
             Directory.CreateDirectory(dir);
-            AtomicFile.Write(Path.Combine(dir, "seccomp.json"), Encoding.UTF8.GetBytes(ProfileRendering.OciJson(generated.Profile)));
-            AtomicFile.Write(Path.Combine(dir, "apparmor.profile"), Encoding.UTF8.GetBytes(AppArmorRenderer.Render(apparmor)));
-            AtomicFile.Write(Path.Combine(dir, "report.md"), Encoding.UTF8.GetBytes(GenerationReport.Render(appName, generated, old, notes)));
+            AtomicFile.Write(Path.Combine(dir, "seccomp.json"), Encoding.UTF8.GetBytes(result.SeccompJson));
+            AtomicFile.Write(Path.Combine(dir, "apparmor.profile"), Encoding.UTF8.GetBytes(result.AppArmorProfile));
+            AtomicFile.Write(Path.Combine(dir, "report.md"), Encoding.UTF8.GetBytes(result.Report));
             io.Report(bag.Items);
-
-            var host = generated.Profile.Architectures.FirstOrDefault(SeccompArch.X86_64);
-            var count = generated.Allowed.Keys.Count(n => Profiles.Syscalls.SyscallTable.ExistsOn(n, host));
-            var docker = EffectiveView.Of(ReferenceProfiles.DockerDefaultFor(host), host).Allowed().Count();
-            io.Out.WriteLine($"Portcullis: profile allows {count} syscalls (Docker's default: {docker}; {GenerationReport.Parts(generated)}) -> {Path.GetFullPath(dir)}");
+            io.Out.WriteLine($"Portcullis: {result.Summary} -> {Path.GetFullPath(dir)}");
             return 0;
         });
         return command;
@@ -112,9 +84,6 @@ internal static class GenerateCommand
             throw ProfileException.At(DiagnosticId.UnrecognizedDocument, e.Message, new Origin(path, 0, 0));
         }
     }
-
-    private static string KebabName(string name) =>
-        new(name.ToLowerInvariant().Select(c => char.IsAsciiLetterOrDigit(c) ? c : '-').ToArray());
 
     // x86_64, aarch64, SCMP_ARCH_*, Go names, and RIDs (linux-x64, linux-musl-arm64).
     internal static SeccompArch ParseArch(string text)
