@@ -1,3 +1,4 @@
+using Portcullis.Profiles.Generation;
 using Portcullis.Cli.Commands;
 using Portcullis.Recorder.Launching;
 
@@ -39,6 +40,24 @@ public sealed class RecordAndRunCommandTests
         var complain = CliRun.Of(["run", "--complain", "--profile", without, .. command]);
         Assert.Equal(0, complain.ExitCode);
         Assert.Equal("complain: would deny uname (SCMP_ARCH_X86_64, SCMP_ACT_ERRNO) x1", Assert.Single(complain.ErrLines));
+    }
+
+    [Fact]
+    public void A_generated_profile_lets_a_process_fork_but_not_clone_into_a_new_user_namespace()
+    {
+        Requires.Root(); // as root the clone into a new user namespace succeeds unconfined, so only the filter can refuse it
+        using var dir = new TempDir();
+        var seccomp = dir.File("seccomp.json");
+        // raw clone(flags): the child exits 0 at once; the parent exits 0 when it made a child, 3 when clone failed
+        const string script = "my $r = syscall(56, $ARGV[0] + 0, 0, 0, 0, 0); exit 0 if $r == 0; waitpid($r, 0) if $r > 0; exit($r < 0 ? 3 : 0);";
+        string[] Clone(long flags) => ["--", "/usr/bin/perl", "-e", script, flags.ToString(System.Globalization.CultureInfo.InvariantCulture)];
+        const long sigchld = 17, newUser = 0x10000000;
+        Assert.Equal(0, CliRun.Of(["record", "--backend", "ptrace", "-o", dir.File("r.json"), "--seccomp", seccomp, .. Clone(newUser | sigchld)]).ExitCode);
+        Assert.Contains(SeccompGenerator.CloneComment, File.ReadAllText(seccomp), StringComparison.Ordinal);
+
+        Assert.Equal(0, CliRun.Of(["run", "--profile", seccomp, .. Clone(sigchld)]).ExitCode);
+        Assert.Equal(3, CliRun.Of(["run", "--profile", seccomp, .. Clone(newUser | sigchld)]).ExitCode);
+        Assert.Equal(0, CliRun.Of(["run", "--profile", dir.File("open.json", """{"defaultAction":"SCMP_ACT_ALLOW"}"""), .. Clone(newUser | sigchld)]).ExitCode);
     }
 
     [Fact]

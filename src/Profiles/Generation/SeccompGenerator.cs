@@ -18,7 +18,12 @@ public static class SeccompGenerator
     public const string BaseComment = "container runtime base: what runc/crun do between loading the filter and execve";
     public const string EnosysComment = "newer than anything allowed: ENOSYS, so that callers fall back";
 
+    public const string CloneComment = "clone without namespace flags (CLONE_NEW*); clone3 answers ENOSYS";
+
     private const uint Enosys = 38;
+
+    // CLONE_NEWNS | CLONE_NEWCGROUP | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET
+    private const ulong NamespaceFlags = 0x7E020000;
 
     // Syscall numbers at or above this on x86_64 are x32's or unassigned; new syscalls share one number on every architecture since 424.
     private const int X8664Limit = 512;
@@ -97,6 +102,15 @@ public static class SeccompGenerator
             .OrderBy(r => r.Key, StringComparer.Ordinal)
             .ToDictionary(r => r.Key, r => (IReadOnlyList<SyscallReason>)r.Value.OrderBy(x => x.Kind).ThenBy(x => x.Detail, StringComparer.Ordinal).ToList(), StringComparer.Ordinal);
 
+        // No new namespaces (what user-namespace exploits start from): clone only without CLONE_NEW* flags, and clone3,
+        // whose flags sit behind a pointer a filter cannot read, answering ENOSYS so that glibc falls back to clone, as
+        // Docker's default profile does. Where clone's flags are not its first argument (s390x), or the user named
+        // clone or clone3 themselves, both stay as they are.
+        var restrictClone = allowed.ContainsKey("clone") && targets.All(t => t is SeccompArch.X86_64 or SeccompArch.Aarch64)
+            && !request.Evidence.Any(e => e.Kind == SourceKind.Override && e.Name is "clone" or "clone3");
+        if (restrictClone)
+            allowed.Remove("clone3");
+
         var newest = allowed.Keys.Select(n => SyscallTable.Number(n, SeccompArch.X86_64) ?? -1).Where(n => n < X8664Limit).DefaultIfEmpty(-1).Max();
         var enosys = SyscallTable.NamesOn(SeccompArch.X86_64)
             .Where(n => SyscallTable.Number(n, SeccompArch.X86_64) is { } nr && nr > newest && nr < X8664Limit)
@@ -106,9 +120,11 @@ public static class SeccompGenerator
 
         // A name's rule is its first reason other than the container runtime's: the runtime's rule then holds only the
         // names nothing else needs, the part a node that knows its runtime may tailor (ContainerRuntimePart).
-        var rules = allowed.GroupBy(a => a.Value.FirstOrDefault(r => r.Kind != SourceKind.ContainerRuntime)?.Kind ?? SourceKind.ContainerRuntime)
+        var rules = allowed.Where(a => !(restrictClone && a.Key == "clone")).GroupBy(a => a.Value.FirstOrDefault(r => r.Kind != SourceKind.ContainerRuntime)?.Kind ?? SourceKind.ContainerRuntime)
             .Select(g => new SeccompRule { Names = g.Select(a => a.Key).ToValueList(), Action = SeccompAction.Allow, Comment = Comment(g.Key) })
             .ToList();
+        if (restrictClone)
+            rules.Add(new SeccompRule { Names = ["clone"], Action = SeccompAction.Allow, Args = [new SeccompArgCondition(0, NamespaceFlags, 0, SeccompOperator.MaskedEqual)], Comment = CloneComment });
         if (enosys.Count > 0)
             rules.Add(new SeccompRule { Names = enosys.ToValueList(), Action = SeccompAction.Errno, ErrnoRet = Enosys, Comment = EnosysComment });
 
