@@ -164,6 +164,82 @@ public static class InterfaceDispatch
     }
 }
 
+// A call through one interface does not reach another interface's method of the same name, even on a type created.
+[Expect("write"), Forbid("vfork", "execve")]
+public static class SameNameOtherInterface
+{
+    public static void Run()
+    {
+        IPublisher publisher = new ConsolePublisher();
+        publisher.Publish();
+        GC.KeepAlive(new ProcessLauncher());
+    }
+
+    private interface IPublisher
+    {
+        void Publish();
+    }
+
+    private interface ILauncher
+    {
+        void Publish();
+    }
+
+    private sealed class ConsolePublisher : IPublisher
+    {
+        public void Publish() => Console.WriteLine("published");
+    }
+
+    private sealed class ProcessLauncher : ILauncher
+    {
+        public void Publish() => Process.Start("/bin/true");
+    }
+}
+
+// A base class's method implements the interface only its derived class declares; a generic interface's slot is the
+// same for every instantiation.
+[Expect("sendto", "connect")]
+public static class BaseImplementsDerivedInterface
+{
+    public static void Run()
+    {
+        ISender sender = new DerivedSender();
+        sender.Send();
+        IHandler<int> handler = new ConnectingHandler();
+        handler.Handle(9);
+    }
+
+    private interface ISender
+    {
+        void Send();
+    }
+
+    private interface IHandler<in T>
+    {
+        void Handle(T value);
+    }
+
+    private class BaseSender
+    {
+        public void Send()
+        {
+            using var udp = new UdpClient();
+            udp.Send([1], 1, "127.0.0.1", 9);
+        }
+    }
+
+    private sealed class DerivedSender : BaseSender, ISender;
+
+    private sealed class ConnectingHandler : IHandler<int>
+    {
+        public void Handle(int value)
+        {
+            using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            socket.Connect(IPAddress.Loopback, value);
+        }
+    }
+}
+
 [Expect("pwrite64", "fsync")]
 public static class AsyncStateMachine
 {

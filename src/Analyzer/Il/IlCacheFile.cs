@@ -11,7 +11,7 @@ namespace Portcullis.Analyzer.Il;
 internal static class IlCacheFile
 {
     private const int Magic = 0x4C494350; // "PCIL"
-    private const int FormatVersion = 1;
+    private const int FormatVersion = 2;
     private const int None = -2;
     private const int Self = -1;
 
@@ -69,12 +69,17 @@ internal static class IlCacheFile
                 for (var i = 0; i < virtuals.Length; i++)
                 {
                     var method = r.Int();
+                    var key = Text()!;
                     var slots = new string[r.Int()];
                     for (var j = 0; j < slots.Length; j++)
                         slots[j] = Text()!;
-                    virtuals[i] = new VirtualMethod(method, slots);
+                    virtuals[i] = new VirtualMethod(method, key, slots);
                 }
-                types.Add((token, new CompiledType(name, ns, isAbstract, baseType, outer, cctor, ctors, virtuals, Ints())));
+                var statics = Ints();
+                var interfaceSlots = new string[r.Int()];
+                for (var i = 0; i < interfaceSlots.Length; i++)
+                    interfaceSlots[i] = Text()!;
+                types.Add((token, new CompiledType(name, ns, isAbstract, baseType, outer, cctor, ctors, virtuals, statics, interfaceSlots)));
             }
             var methods = new List<(int, CompiledMethod)>();
             for (var n = r.Int(); n > 0; n--)
@@ -168,11 +173,15 @@ internal static class IlCacheFile
                     foreach (var v in t.Virtuals)
                     {
                         w.Write(v.Token);
+                        Text(w, v.Key);
                         w.Write(v.Slots.Length);
                         foreach (var s in v.Slots)
                             Text(w, s);
                     }
                     Ints(w, t.StaticMethods);
+                    w.Write(t.InterfaceSlots.Length);
+                    foreach (var s in t.InterfaceSlots)
+                        Text(w, s);
                 }
                 w.Write(module.Methods.Count);
                 foreach (var (token, m) in module.Methods)

@@ -61,8 +61,9 @@ internal sealed class IlCompiler
             outer,
             type.Methods.FirstOrDefault(m => m.IsConstructor && m.IsStatic)?.MetadataToken.ToInt32() ?? 0,
             [.. type.Methods.Where(m => m.IsConstructor && !m.IsStatic).Select(m => m.MetadataToken.ToInt32())],
-            [.. type.Methods.Where(m => m.IsVirtual && !m.IsAbstract).Select(m => new VirtualMethod(m.MetadataToken.ToInt32(), [.. Slots(m)]))],
-            [.. type.Methods.Where(m => m.IsStatic && !m.IsConstructor).Select(m => m.MetadataToken.ToInt32())]);
+            [.. type.Methods.Where(m => m.IsVirtual && !m.IsAbstract).Select(m => new VirtualMethod(m.MetadataToken.ToInt32(), Key(m.Name, m.Parameters.Count), [.. Slots(type, m)]))],
+            [.. type.Methods.Where(m => m.IsStatic && !m.IsConstructor).Select(m => m.MetadataToken.ToInt32())],
+            [.. InterfaceSlots(type)]);
     }
 
     public CodeRef Ref(IMemberDefinition definition) =>
@@ -80,7 +81,7 @@ internal sealed class IlCompiler
         if (IsReflectionByName(resolved))
             ops.Add(new CodeOp(OpKind.ReflectByName, CodeRef.None, offset, lastString));
         if (code is Code.Callvirt or Code.Ldvirtftn && resolved.IsVirtual)
-            ops.Add(new CodeOp(OpKind.Dispatch, Ref(resolved), offset, Slot(resolved.Name, resolved.Parameters.Count)));
+            ops.Add(new CodeOp(OpKind.Dispatch, Ref(resolved), offset, Slot(resolved.DeclaringType, resolved.Name, resolved.Parameters.Count)));
         if (!resolved.IsAbstract)
             ops.Add(new CodeOp(OpKind.Reach, Ref(resolved), offset, null));
         if (code is Code.Newobj)
@@ -103,13 +104,41 @@ internal sealed class IlCompiler
         method.Name == "GetType" && method.IsStatic && method.Parameters.Count > 0 && method.Parameters[0].ParameterType.MetadataType == MetadataType.String
             && method.DeclaringType.FullName == "System.Type";
 
-    private static string Slot(string name, int arity) => string.Concat(name.AsSpan(name.LastIndexOf('.') + 1), "/", arity.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    // Name/arity: overloads of one arity share a slot, which only ever widens what a call reaches.
+    private static string Key(string name, int arity) => string.Concat(name.AsSpan(name.LastIndexOf('.') + 1), "/", arity.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
-    private static IEnumerable<string> Slots(MethodDefinition method)
+    private static string Slot(TypeReference declaring, string name, int arity) => string.Concat(TypeName(declaring), "::", Key(name, arity));
+
+    // A call on Base::M reaches an override in any type below Base: the method fills its own type's slot and that of
+    // each base type declaring a virtual of its key (whether or not it overrides it: a newslot only widens), and the
+    // slots it names explicitly (.override: explicit interface implementations, covariant returns).
+    private IEnumerable<string> Slots(TypeDefinition type, MethodDefinition method)
     {
-        yield return Slot(method.Name, method.Parameters.Count);
+        yield return Slot(type, method.Name, method.Parameters.Count);
+        for (var b = type.BaseType is { } first ? Resolve(first) : null; b is not null; b = b.BaseType is { } next ? Resolve(next) : null)
+        {
+            if (b.Methods.Any(m => m.IsVirtual && m.Name == method.Name && m.Parameters.Count == method.Parameters.Count))
+                yield return Slot(b, method.Name, method.Parameters.Count);
+        }
         foreach (var o in method.Overrides)
-            yield return Slot(o.Name, o.Parameters.Count);
+            yield return Slot(o.DeclaringType, o.Name, o.Parameters.Count);
+    }
+
+    // Every slot of every interface the type declares, with the interfaces those inherit: an instantiated type's
+    // virtual of the same key may fill it implicitly.
+    private IEnumerable<string> InterfaceSlots(TypeDefinition type)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var pending = new Stack<TypeReference>(type.Interfaces.Select(i => i.InterfaceType));
+        while (pending.TryPop(out var reference))
+        {
+            if (Resolve(reference) is not { } definition || !seen.Add(TypeName(definition)))
+                continue;
+            foreach (var m in definition.Methods.Where(m => m.IsVirtual && !m.IsStatic))
+                yield return Slot(definition, m.Name, m.Parameters.Count);
+            foreach (var inherited in definition.Interfaces)
+                pending.Push(inherited.InterfaceType);
+        }
     }
 
     // A reference that does not resolve (a missing or Windows-only assembly) is not walked.

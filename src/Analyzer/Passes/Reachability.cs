@@ -7,9 +7,10 @@ namespace Portcullis.Analyzer.Passes;
 /// <summary>
 /// Which methods can run, app and framework alike, by rapid type analysis: from the entry point, module
 /// initializers and the types hosts create by reflection (controllers, hubs, hosted services, middleware),
-/// follow calls, delegates (ldftn) and static constructors down to the P/Invoke boundary. A virtual or
-/// interface call reaches the overrides (same name and arity, explicit implementations included) of the types
-/// reachable code instantiates: newobj, box, initobj, typeof, and the generic arguments of a generic method
+/// follow calls, delegates (ldftn) and static constructors down to the P/Invoke boundary. A virtual call on
+/// Type::Method reaches the overrides (same name and arity, explicit implementations included) of the types below
+/// Type that reachable code instantiates, an interface call the implementations in types that implement that
+/// interface: newobj, box, initobj, typeof, and the generic arguments of a generic method
 /// (AddHostedService&lt;T&gt;, AddSingleton&lt;TService, TImpl&gt;), whose constructors DI calls by reflection, as
 /// it does for typeof; <c>Type.GetType("constant")</c> is followed the same way, its static methods too. Each reached method keeps the
 /// step that first reached it, so evidence can name the path from the app's call site to the P/Invoke.
@@ -31,6 +32,7 @@ internal sealed class Reachability
     private readonly Dictionary<CodeRef, Step> _reached = [];
     private readonly HashSet<CodeRef> _instantiated = [];
     private readonly HashSet<CodeRef> _constructed = [];
+    private readonly HashSet<(CodeRef, string)> _filled = [];
     private readonly Dictionary<string, Step> _invokedSlots = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<CodeRef>> _waitingForSlot = new(StringComparer.Ordinal);
     private readonly Queue<CodeRef> _work = new();
@@ -158,26 +160,39 @@ internal sealed class Reachability
         }
     }
 
+    // An instantiated type's virtuals, its base types' included, fill their class slots and, by key, the slots of
+    // every interface the type or a base declares: a base class's method can implement a derived class's interface.
     private void Instantiate(CodeRef type, Step step)
     {
         if (!_instantiated.Add(type))
             return;
-        var compiled = _code.Type(type);
-        foreach (var virtualMethod in compiled.Virtuals)
+        var chain = new List<CodeRef>();
+        for (var t = type; !t.IsNone && !chain.Contains(t); t = _code.Type(t).Base)
+            chain.Add(t);
+        var interfaceSlots = chain.SelectMany(t => _code.Type(t).InterfaceSlots).Distinct(StringComparer.Ordinal)
+            .ToLookup(slot => slot[(slot.LastIndexOf("::", StringComparison.Ordinal) + 2)..], StringComparer.Ordinal);
+        foreach (var owner in chain)
         {
-            var m = type with { Token = virtualMethod.Token };
-            foreach (var slot in virtualMethod.Slots)
+            var compiled = _code.Type(owner);
+            foreach (var virtualMethod in compiled.Virtuals)
             {
-                if (_invokedSlots.TryGetValue(slot, out var invoked))
-                    Reach(m, invoked);
-                else
-                    (_waitingForSlot.TryGetValue(slot, out var list) ? list : _waitingForSlot[slot] = []).Add(m);
+                var m = owner with { Token = virtualMethod.Token };
+                foreach (var slot in virtualMethod.Slots.Concat(interfaceSlots[virtualMethod.Key]))
+                    Fill(m, slot);
             }
+            if (!compiled.CompilerGeneratedOuter.IsNone)
+                Instantiate(compiled.CompilerGeneratedOuter, step);
         }
-        if (!compiled.Base.IsNone)
-            Instantiate(compiled.Base, step);
-        if (!compiled.CompilerGeneratedOuter.IsNone)
-            Instantiate(compiled.CompilerGeneratedOuter, step);
+    }
+
+    private void Fill(CodeRef method, string slot)
+    {
+        if (!_filled.Add((method, slot)))
+            return;
+        if (_invokedSlots.TryGetValue(slot, out var invoked))
+            Reach(method, invoked);
+        else
+            (_waitingForSlot.TryGetValue(slot, out var list) ? list : _waitingForSlot[slot] = []).Add(method);
     }
 
     // typeof(T), a generic method's type argument, or a type named by a constant: reflection (DI, hosts) may create it.
