@@ -48,6 +48,7 @@ public static class AppAnalyzer
         var native = new NativeSide(diagnostics, cacheDirectory);
         var reachedLibraries = new SortedSet<string>(StringComparer.Ordinal);
         var notFound = new HashSet<string>(StringComparer.Ordinal);
+        var reachedNames = new Lazy<HashSet<string>>(() => reach.Reached.Keys.Select(m => Name(code, m)).ToHashSet(StringComparer.Ordinal));
         foreach (var pinvoke in reach.PInvokes)
         {
             var compiled = code.Method(pinvoke);
@@ -55,7 +56,7 @@ public static class AppAnalyzer
             IReadOnlyList<(string Syscall, string Native)> made = target.Kind switch
             {
                 PInvokeTargetKind.Libc => (LibcSyscalls.For(target.Entry) ?? []).Select(s => (s, $"libc!{target.Entry}")).ToList(),
-                PInvokeTargetKind.Library => native.Of(target.LibraryPath!, target.Entry),
+                PInvokeTargetKind.Library => ArgumentGuards.Narrow(target.Entry, native.Of(target.LibraryPath!, target.Entry), reachedNames.Value.Contains),
                 _ => [],
             };
             if (target.Kind is PInvokeTargetKind.Libc && LibcSyscalls.For(target.Entry) is null)

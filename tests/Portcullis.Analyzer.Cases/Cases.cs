@@ -46,10 +46,17 @@ public static class Watcher
     }
 }
 
-[Expect("vfork", "wait4")]
+[Expect("vfork", "wait4"), Forbid("setuid", "setgid", "setgroups")]
 public static class ChildProcess
 {
     public static void Run() => Process.Start("/bin/true")!.WaitForExit();
+}
+
+// Only a ProcessStartInfo with a UserName makes the child switch identity.
+[Expect("vfork", "setuid", "setgid", "setgroups")]
+public static class ChildProcessAsUser
+{
+    public static void Run() => Process.Start(new ProcessStartInfo("/bin/true") { UserName = "nobody" })!.WaitForExit();
 }
 
 [Expect("sendmmsg")]

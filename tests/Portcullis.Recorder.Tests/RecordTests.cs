@@ -73,6 +73,22 @@ public sealed class RecordTests
         }
     }
 
+    // The analyzer leaves setgroups, setgid and setuid out of Process.Start unless the app sets ProcessStartInfo.UserName
+    // (Knowledge/ArgumentGuards): the child switches identity only then.
+    [Theory]
+    [MemberData(nameof(Backends))]
+    public async Task A_started_process_switches_identity_only_when_a_user_name_is_set(BackendChoice backend)
+    {
+        string[] identity = ["setgroups", "setgid", "setuid"];
+        var plain = await RecordWorkload(backend, "spawn-as");
+        var asRoot = await RecordWorkload(backend, "spawn-as", "root");
+
+        Assert.Equal(0, plain.ExitCode);
+        Assert.Equal(0, asRoot.ExitCode);
+        Assert.Empty(identity.Intersect(Names(plain)));
+        Assert.Subset(Names(asRoot), identity.ToHashSet());
+    }
+
     [Theory]
     [MemberData(nameof(Backends))]
     public async Task A_program_killed_by_a_signal_exits_128_plus_the_signal(BackendChoice backend)

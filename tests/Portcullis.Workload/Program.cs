@@ -7,6 +7,7 @@ return args.FirstOrDefault() switch
 {
     "threads" => Threads(),
     "spawn" => Spawn(),
+    "spawn-as" => SpawnAs(args.ElementAtOrDefault(1)),
     "io" => Io(args[1], int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture)),
     "x32" => X32(),
     "exit" => int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture),
@@ -29,6 +30,14 @@ static int Threads()
 static int Spawn()
 {
     using var child = Process.Start(new ProcessStartInfo("/bin/sh", ["-c", "exec /usr/bin/id -u > /dev/null"]))!;
+    child.WaitForExit();
+    return child.ExitCode;
+}
+
+// /bin/true, as the named user when one is given (ProcessStartInfo.UserName): what the analyzer's argument guard rests on.
+static int SpawnAs(string? user)
+{
+    using var child = Process.Start(new ProcessStartInfo("/bin/true") { UserName = user })!;
     child.WaitForExit();
     return child.ExitCode;
 }
