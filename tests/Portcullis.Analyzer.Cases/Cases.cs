@@ -46,17 +46,17 @@ public static class Watcher
     }
 }
 
-[Expect("vfork", "wait4"), Forbid("setuid", "setgid", "setgroups")]
+[Expect("vfork", "wait4"), Forbid("setuid", "setgid", "setgroups", "chdir")]
 public static class ChildProcess
 {
     public static void Run() => Process.Start("/bin/true")!.WaitForExit();
 }
 
-// Only a ProcessStartInfo with a UserName makes the child switch identity.
-[Expect("vfork", "setuid", "setgid", "setgroups")]
+// Only a ProcessStartInfo with a UserName makes the child switch identity, one with a WorkingDirectory change directory.
+[Expect("vfork", "setuid", "setgid", "setgroups", "chdir")]
 public static class ChildProcessAsUser
 {
-    public static void Run() => Process.Start(new ProcessStartInfo("/bin/true") { UserName = "nobody" })!.WaitForExit();
+    public static void Run() => Process.Start(new ProcessStartInfo("/bin/true") { UserName = "nobody", WorkingDirectory = "/tmp" })!.WaitForExit();
 }
 
 [Expect("sendmmsg")]

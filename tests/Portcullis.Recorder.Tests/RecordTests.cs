@@ -73,20 +73,21 @@ public sealed class RecordTests
         }
     }
 
-    // The analyzer leaves setgroups, setgid and setuid out of Process.Start unless the app sets ProcessStartInfo.UserName
-    // (Knowledge/ArgumentGuards): the child switches identity only then.
+    // The analyzer leaves the identity switch out of Process.Start unless the app sets ProcessStartInfo.UserName, and
+    // chdir unless it sets WorkingDirectory (Knowledge/ArgumentGuards): the child makes them only then.
     [Theory]
     [MemberData(nameof(Backends))]
-    public async Task A_started_process_switches_identity_only_when_a_user_name_is_set(BackendChoice backend)
+    public async Task A_started_process_switches_identity_or_directory_only_when_asked(BackendChoice backend)
     {
         string[] identity = ["setgroups", "setgid", "setuid"];
         var plain = await RecordWorkload(backend, "spawn-as");
         var asRoot = await RecordWorkload(backend, "spawn-as", "root");
+        var inTmp = await RecordWorkload(backend, "spawn-in", "/tmp");
 
-        Assert.Equal(0, plain.ExitCode);
-        Assert.Equal(0, asRoot.ExitCode);
-        Assert.Empty(identity.Intersect(Names(plain)));
+        Assert.Equal([0, 0, 0], [plain.ExitCode, asRoot.ExitCode, inTmp.ExitCode]);
+        Assert.Empty(identity.Append("getgroups").Append("chdir").Intersect(Names(plain)));
         Assert.Subset(Names(asRoot), identity.ToHashSet());
+        Assert.Contains("chdir", Names(inTmp));
     }
 
     [Theory]

@@ -7,7 +7,8 @@ return args.FirstOrDefault() switch
 {
     "threads" => Threads(),
     "spawn" => Spawn(),
-    "spawn-as" => SpawnAs(args.ElementAtOrDefault(1)),
+    "spawn-as" => SpawnAs(args.ElementAtOrDefault(1), null),
+    "spawn-in" => SpawnAs(null, args[1]),
     "io" => Io(args[1], int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture)),
     "x32" => X32(),
     "exit" => int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture),
@@ -34,10 +35,11 @@ static int Spawn()
     return child.ExitCode;
 }
 
-// /bin/true, as the named user when one is given (ProcessStartInfo.UserName): what the analyzer's argument guard rests on.
-static int SpawnAs(string? user)
+// /bin/true, as the named user (ProcessStartInfo.UserName) or in the named directory when given: what the analyzer's
+// argument guards rest on.
+static int SpawnAs(string? user, string? directory)
 {
-    using var child = Process.Start(new ProcessStartInfo("/bin/true") { UserName = user })!;
+    using var child = Process.Start(new ProcessStartInfo("/bin/true") { UserName = user, WorkingDirectory = directory })!;
     child.WaitForExit();
     return child.ExitCode;
 }

@@ -6,8 +6,9 @@ namespace Portcullis.Analyzer.Knowledge;
 /// predicted for the export. SystemNative_ForkAndExecProcess switches the child's identity (setgroups, setgid, setuid)
 /// only when Process passes setCredentials, which it does only for a ProcessStartInfo whose UserName is set: without
 /// this, every app that can start a process would keep the privilege-changing calls an attacker wants most, even under
-/// a no_new_privs variant. Each guard is checked against the real runtime by a recorder test (Process.Start with and
-/// without UserName). A property set by reflection (a configuration binder filling a ProcessStartInfo) is not seen.
+/// a no_new_privs variant. The child changes directory (chdir) only for a WorkingDirectory. Each guard is checked
+/// against the real runtime by a recorder test (Process.Start with and without UserName or WorkingDirectory). A
+/// property set by reflection (a configuration binder filling a ProcessStartInfo) is not seen.
 /// </summary>
 public static class ArgumentGuards
 {
@@ -16,7 +17,9 @@ public static class ArgumentGuards
 
     public static IReadOnlyList<Guard> All { get; } =
     [
-        new("SystemNative_ForkAndExecProcess", ["setgroups", "setgid", "setuid"], "System.Diagnostics.ProcessStartInfo::set_UserName"),
+        // getgroups sits in the same helper as setgroups (native: ForkAndExecProcess → the groups helper → getgroups).
+        new("SystemNative_ForkAndExecProcess", ["getgroups", "setgroups", "setgid", "setuid"], "System.Diagnostics.ProcessStartInfo::set_UserName"),
+        new("SystemNative_ForkAndExecProcess", ["chdir"], "System.Diagnostics.ProcessStartInfo::set_WorkingDirectory"),
     ];
 
     /// <summary>What <paramref name="export"/> makes, less the syscalls of guards whose API <paramref name="isReached"/> says no reachable code calls.</summary>
