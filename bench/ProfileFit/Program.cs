@@ -63,7 +63,7 @@ foreach (var (sample, drive) in new (string, Func<string, int, Task>)[] { ("Todo
         var variantNeeded = driven.Union(VdsoBase.Names).Union(variant.Names).Where(n => SyscallTable.ExistsOn(n, SeccompArch.X86_64) && !answeredEnosys.Contains(n)).ToHashSet(StringComparer.Ordinal);
         var lost = variantNeeded.Except(variantAllowed).Count();
         // What a pod with allowPrivilegeEscalation: false must not get: the identity switch.
-        var identity = string.Join(",", new[] { "setuid", "setgid", "setgroups", "capset" }.Where(variantAllowed.Contains));
+        var identity = string.Join(",", IdentitySwitch.Names.Where(variantAllowed.Contains));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  {variant.Runtime}/{variant.Version} no_new_privs {(variant.NoNewPrivileges ? "on " : "off")}: needed {variantNeeded.Count,4} allowed {variantAllowed.Count,4} tightness {(double)variantAllowed.Count / variantNeeded.Count:0.00} missing {lost} identity switch allowed: {(identity.Length == 0 ? "none" : identity)}"));
     }

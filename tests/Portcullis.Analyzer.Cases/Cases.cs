@@ -59,6 +59,25 @@ public static class ChildProcessAsUser
     public static void Run() => Process.Start(new ProcessStartInfo("/bin/true") { UserName = "nobody", WorkingDirectory = "/tmp" })!.WaitForExit();
 }
 
+// A branch on a platform check that is fixed on Linux runs one way only: the macOS side never starts a process here.
+[Expect("sendto", "connect"), Forbid("vfork", "execve")]
+public static class PlatformBranches
+{
+    public static void Run()
+    {
+        if (OperatingSystem.IsMacOS())
+            Process.Start("/usr/bin/security");
+        if (!OperatingSystem.IsLinux())
+            Process.Start("/bin/true");
+        if (RuntimeInformation.IsOSPlatform(OSPlatform.Windows) || OperatingSystem.IsFreeBSD())
+            Process.Start("/bin/true");
+        else
+            new UdpClient().Send([1], 1, "127.0.0.1", 9);
+        if (RuntimeInformation.IsOSPlatform(OSPlatform.Linux))
+            new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp).Connect(IPAddress.Loopback, 9);
+    }
+}
+
 [Expect("sendmmsg")]
 public static class Resolve
 {

@@ -21,8 +21,14 @@ internal sealed class IlCompiler
         if (!method.IsPInvokeImpl && method.HasBody)
         {
             string? lastString = null;
+            var linux = LinuxConstants.Reachable(method.Body);
             foreach (var instruction in method.Body.Instructions)
             {
+                if (!linux.Contains(instruction))
+                {
+                    lastString = null;
+                    continue;
+                }
                 var code = instruction.OpCode.Code;
                 switch (instruction.Operand)
                 {
