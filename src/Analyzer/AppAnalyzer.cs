@@ -48,6 +48,7 @@ public static class AppAnalyzer
         var native = new NativeSide(diagnostics, cacheDirectory);
         var reachedLibraries = new SortedSet<string>(StringComparer.Ordinal);
         var notFound = new HashSet<string>(StringComparer.Ordinal);
+        var ownSocket = false;
         var reachedNames = new Lazy<HashSet<string>>(() => reach.Reached.Keys.Select(m => Name(code, m)).ToHashSet(StringComparer.Ordinal));
         foreach (var pinvoke in reach.PInvokes)
         {
@@ -68,6 +69,7 @@ public static class AppAnalyzer
             if (made.Count == 0)
                 continue;
             var (site, depth) = SiteOf(code, reach, pinvoke);
+            ownSocket |= made.Any(m => m.Syscall == "socket" && !SocketFamilies.IsFrameworkPath(m.Native));
             foreach (var (syscall, via) in made)
                 Add(syscall, site with { Native = via }, depth + (via.AsSpan().Count('→') + 1) + (via.Contains(NativeSide.ThroughPointer, StringComparison.Ordinal) ? Unresolved : 0));
         }
@@ -77,7 +79,10 @@ public static class AppAnalyzer
         {
             var name = Path.GetFileName(library);
             foreach (var (s, function) in native.Whole(library))
+            {
+                ownSocket |= s == "socket";
                 Add(s, new Evidence(Path.GetRelativePath(app.Directory, library), $"{name}!{function}", "native", null, null) { Native = $"{name} → {function}" }, int.MaxValue);
+            }
         }
 
         native.Save();
@@ -94,6 +99,7 @@ public static class AppAnalyzer
             NativeLibraries = app.NativeLibraries.Select(p => Path.GetRelativePath(app.Directory, p)).ToList(),
             HostsWebServer = reach.Reached.Keys.Any(m => DeclaringType(code, m).Namespace.StartsWith("Microsoft.AspNetCore.Server.Kestrel", StringComparison.Ordinal)),
             ReachableMethods = reach.Reached.Count,
+            SocketFamilies = ownSocket ? null : SocketFamilies.Of(app),
             Diagnostics = diagnostics,
         };
     }

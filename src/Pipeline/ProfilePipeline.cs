@@ -52,9 +52,11 @@ public static class ProfilePipeline
             Deny = request.Deny,
             Targets = request.Targets,
             AllowIoUring = request.AllowIoUring,
+            SocketFamilies = predicted?.SocketFamilies is { } families
+                ? [.. families.Union(request.Recordings.SelectMany(l => l.Recording.Sockets).Select(s => s.Family))] : null,
         }, diagnostics);
-        var families = predicted is not null && predicted.Syscalls.Any(s => IpCalls.Contains(s.Name)) ? ["inet", "inet6"] : Array.Empty<string>();
-        var apparmor = ContainerAppArmor.Generate(request.Recordings.Select(l => l.Recording), "portcullis-" + KebabName(request.AppName), request.AppDirectory, families, request.Writable);
+        var ipFamilies = predicted is not null && predicted.Syscalls.Any(s => IpCalls.Contains(s.Name)) ? ["inet", "inet6"] : Array.Empty<string>();
+        var apparmor = ContainerAppArmor.Generate(request.Recordings.Select(l => l.Recording), "portcullis-" + KebabName(request.AppName), request.AppDirectory, ipFamilies, request.Writable);
 
         var host = generated.Profile.Architectures.FirstOrDefault(SeccompArch.X86_64);
         var count = generated.Allowed.Keys.Count(n => SyscallTable.ExistsOn(n, host));

@@ -59,6 +59,16 @@ public static class ChildProcessAsUser
     public static void Run() => Process.Start(new ProcessStartInfo("/bin/true") { UserName = "nobody", WorkingDirectory = "/tmp" })!.WaitForExit();
 }
 
+// A P/Invoke into libc's socket may ask for any address family.
+[Expect("socket")]
+public static class OwnSocket
+{
+    [DllImport("libc", SetLastError = true)]
+    private static extern int socket(int domain, int type, int protocol);
+
+    public static void Run() => _ = socket(17, 3, 0);
+}
+
 // A branch on a platform check that is fixed on Linux runs one way only: the macOS side never starts a process here.
 [Expect("sendto", "connect"), Forbid("vfork", "execve")]
 public static class PlatformBranches

@@ -1,5 +1,6 @@
 using System.Reflection;
 using Portcullis.Analyzer.Cases;
+using Portcullis.Analyzer.Model;
 
 namespace Portcullis.Analyzer.Tests;
 
@@ -26,6 +27,16 @@ public sealed class CaseTests
         foreach (var forbidden in type.GetCustomAttributes<ForbidAttribute>().SelectMany(a => a.Syscalls))
             Assert.False(predicted.ContainsKey(forbidden), $"{caseType}: {forbidden} predicted, by {(predicted.TryGetValue(forbidden, out var p) ? p.Evidence[0].ToString() : "")}");
         TestContext.Current.SendDiagnosticMessage($"{caseType}: {predicted.Count} syscalls, {prediction.ReachableMethods} methods: {string.Join(" ", predicted.Keys)}");
+    }
+
+    [Fact]
+    public void Socket_families_are_the_frameworks_plus_packet_and_can_for_code_that_names_them_and_unknown_for_a_libc_socket()
+    {
+        Prediction Of(Type c) => AppAnalyzer.Analyze(AppContext.BaseDirectory, entryAssembly: "Portcullis.Analyzer.Cases", rootMethod: c.FullName + "::Run");
+
+        // The cases name AddressFamily (new Socket(AddressFamily.InterNetwork, ...)): packet and can may be asked for.
+        Assert.Equal([1, 2, 10, 16, 17, 29], Of(typeof(PlatformBranches)).SocketFamilies);
+        Assert.Null(Of(typeof(OwnSocket)).SocketFamilies);
     }
 
     [Fact]

@@ -56,7 +56,7 @@ public sealed class NativeLibraryTests
     [Fact]
     public void Prediction_json_round_trips_and_refuses_other_versions()
     {
-        var prediction = new Prediction { Application = "App", Runtime = "10.0.0", Syscalls = [new PredictedSyscall("listen", [new Evidence("App.Program::Main", "X::Run", "framework", 4, "Program.cs:3") { Path = ["X::Run", "Interop/Sys::Listen"], Native = "libSystem.Native.so!SystemNative_Listen → listen" }], 1)], ReachedLibraries = ["libSystem.Native.so"], HostsWebServer = true };
+        var prediction = new Prediction { Application = "App", Runtime = "10.0.0", Syscalls = [new PredictedSyscall("listen", [new Evidence("App.Program::Main", "X::Run", "framework", 4, "Program.cs:3") { Path = ["X::Run", "Interop/Sys::Listen"], Native = "libSystem.Native.so!SystemNative_Listen → listen" }], 1)], ReachedLibraries = ["libSystem.Native.so"], HostsWebServer = true, SocketFamilies = [1, 2] };
         var path = Path.GetTempFileName();
         try
         {
@@ -65,7 +65,8 @@ public sealed class NativeLibraryTests
             Assert.Equal(prediction.Syscalls[0].Evidence[0].ToString(), back.Syscalls[0].Evidence[0].ToString());
             Assert.Equal("App.Program::Main (Program.cs:3) → X::Run → Interop/Sys::Listen → libSystem.Native.so!SystemNative_Listen → listen", back.Syscalls[0].Evidence[0].ToString());
             Assert.True(back.HostsWebServer);
-            File.WriteAllText(path, File.ReadAllText(path).Replace("\"version\": 2", "\"version\": 9", StringComparison.Ordinal));
+            Assert.Equal([1, 2], back.SocketFamilies);
+            File.WriteAllText(path, File.ReadAllText(path).Replace($"\"version\": {PredictionJson.FormatVersion}", "\"version\": 9", StringComparison.Ordinal));
             Assert.Contains("version 9", Assert.Throws<InvalidDataException>(() => PredictionJson.Read(path)).Message, StringComparison.Ordinal);
         }
         finally

@@ -61,6 +61,27 @@ public sealed class RecordAndRunCommandTests
     }
 
     [Fact]
+    public void A_generated_profile_with_known_socket_families_refuses_a_packet_socket()
+    {
+        Requires.Root(); // a packet socket needs CAP_NET_RAW: as root it opens unconfined, so only the filter can refuse it
+        using var dir = new TempDir();
+        // socket(family, type, 0): exit 0 when it opened, 3 when it was refused
+        const string script = "use Socket; exit(socket(my $s, $ARGV[0] + 0, $ARGV[1] + 0, 0) ? 0 : 3);";
+        const int inet = 2, packet = 17, dgram = 2, raw = 3;
+        string[] Open(int family, int type) => ["--", "/usr/bin/perl", "-e", script, family.ToString(System.Globalization.CultureInfo.InvariantCulture), type.ToString(System.Globalization.CultureInfo.InvariantCulture)];
+        var unrestricted = dir.File("any.json");
+        Assert.Equal(0, CliRun.Of(["record", "--backend", "ptrace", "-o", dir.File("r.json"), "--seccomp", unrestricted, .. Open(packet, raw)]).ExitCode);
+        var recording = Portcullis.Profiles.Recordings.RecordingJson.Read(dir.File("r.json"));
+        var generated = SeccompGenerator.Generate(new GenerationRequest { Recordings = [new LabeledRecording("perl", recording)], SocketFamilies = [inet] }, new Portcullis.Profiles.Diagnostics.DiagnosticBag());
+        var restricted = dir.File("inet.json", ProfileRendering.OciJson(generated.Profile));
+        Assert.Contains(SeccompGenerator.SocketComment, File.ReadAllText(restricted), StringComparison.Ordinal);
+
+        Assert.Equal(0, CliRun.Of(["run", "--profile", restricted, .. Open(inet, dgram)]).ExitCode);
+        Assert.Equal(3, CliRun.Of(["run", "--profile", restricted, .. Open(packet, raw)]).ExitCode);
+        Assert.Equal(0, CliRun.Of(["run", "--profile", unrestricted, .. Open(packet, raw)]).ExitCode);
+    }
+
+    [Fact]
     public void A_command_that_cannot_start_exits_127()
     {
         using var dir = new TempDir();

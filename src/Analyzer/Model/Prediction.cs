@@ -18,6 +18,9 @@ public sealed record Prediction
     public bool HostsWebServer { get; init; }
     public int ReachableMethods { get; init; }
 
+    /// <summary>The address families (AF_*) the app's sockets can have, or null when its own native code or a P/Invoke into libc can ask for any.</summary>
+    public IReadOnlyList<int>? SocketFamilies { get; init; }
+
     [JsonIgnore]
     public IReadOnlyList<Diagnostic> Diagnostics { get; init; } = [];
 }

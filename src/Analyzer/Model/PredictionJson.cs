@@ -5,7 +5,7 @@ namespace Portcullis.Analyzer.Model;
 /// <summary>prediction.json (format version 2: evidence carries the framework path and the native side).</summary>
 public static class PredictionJson
 {
-    public const int FormatVersion = 2;
+    public const int FormatVersion = 3;
 
     public static byte[] Write(Prediction prediction) =>
         JsonSerializer.SerializeToUtf8Bytes(new PredictionEnvelope(FormatVersion, prediction), AnalyzerJsonContext.Default.PredictionEnvelope);

@@ -17,6 +17,12 @@ public sealed record GenerationRequest
     /// <summary>Allow io_uring when it was recorded or named (off: it bypasses every syscall filter).</summary>
     public bool AllowIoUring { get; init; }
 
+    /// <summary>
+    /// The address families (AF_*) socket may create, when they are known: socket is then allowed once per family, and
+    /// socketcall (x86's multiplexer, whose arguments sit behind a pointer) not at all. Null: any family.
+    /// </summary>
+    public IReadOnlyList<int>? SocketFamilies { get; init; }
+
     /// <summary>The errno of the default action: EPERM, as Docker's default profile.</summary>
     public uint DefaultErrno { get; init; } = 1;
 }

@@ -20,6 +20,8 @@ public static class SeccompGenerator
 
     public const string CloneComment = "clone without namespace flags (CLONE_NEW*); clone3 answers ENOSYS";
 
+    public const string SocketComment = "socket only for the address families the app can ask for";
+
     private const uint Enosys = 38;
 
     // CLONE_NEWNS | CLONE_NEWCGROUP | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET
@@ -107,9 +109,16 @@ public static class SeccompGenerator
         // Docker's default profile does. Where clone's flags are not its first argument (s390x), or the user named
         // clone or clone3 themselves, both stay as they are.
         var restrictClone = allowed.ContainsKey("clone") && targets.All(t => t is SeccompArch.X86_64 or SeccompArch.Aarch64)
-            && !request.Evidence.Any(e => e.Kind == SourceKind.Override && e.Name is "clone" or "clone3");
+            && !Overridden(request, "clone") && !Overridden(request, "clone3");
         if (restrictClone)
             allowed.Remove("clone3");
+
+        // Sockets only of the families the app can ask for: most of the kernel's socket code (packet, vsock, alg, tipc,
+        // rds, ...) is then out of reach. socketcall would create any family behind the filter's back, so it goes.
+        var families = request.SocketFamilies is { } known && allowed.ContainsKey("socket") && !Overridden(request, "socket")
+            ? known.Distinct().Order().ToList() : null;
+        if (families is not null && !Overridden(request, "socketcall"))
+            allowed.Remove("socketcall");
 
         var newest = allowed.Keys.Select(n => SyscallTable.Number(n, SeccompArch.X86_64) ?? -1).Where(n => n < X8664Limit).DefaultIfEmpty(-1).Max();
         var enosys = SyscallTable.NamesOn(SeccompArch.X86_64)
@@ -120,11 +129,13 @@ public static class SeccompGenerator
 
         // A name's rule is its first reason other than the container runtime's: the runtime's rule then holds only the
         // names nothing else needs, the part a node that knows its runtime may tailor (ContainerRuntimePart).
-        var rules = allowed.Where(a => !(restrictClone && a.Key == "clone")).GroupBy(a => a.Value.FirstOrDefault(r => r.Kind != SourceKind.ContainerRuntime)?.Kind ?? SourceKind.ContainerRuntime)
+        var rules = allowed.Where(a => !(restrictClone && a.Key == "clone") && !(families is not null && a.Key == "socket")).GroupBy(a => a.Value.FirstOrDefault(r => r.Kind != SourceKind.ContainerRuntime)?.Kind ?? SourceKind.ContainerRuntime)
             .Select(g => new SeccompRule { Names = g.Select(a => a.Key).ToValueList(), Action = SeccompAction.Allow, Comment = Comment(g.Key) })
             .ToList();
         if (restrictClone)
             rules.Add(new SeccompRule { Names = ["clone"], Action = SeccompAction.Allow, Args = [new SeccompArgCondition(0, NamespaceFlags, 0, SeccompOperator.MaskedEqual)], Comment = CloneComment });
+        foreach (var family in families ?? [])
+            rules.Add(new SeccompRule { Names = ["socket"], Action = SeccompAction.Allow, Args = [new SeccompArgCondition(0, (ulong)family, 0, SeccompOperator.Equal)], Comment = SocketComment });
         if (enosys.Count > 0)
             rules.Add(new SeccompRule { Names = enosys.ToValueList(), Action = SeccompAction.Errno, ErrnoRet = Enosys, Comment = EnosysComment });
 
@@ -137,6 +148,8 @@ public static class SeccompGenerator
         });
         return new GeneratedSeccomp(profile, allowed, translations, enosys, leftOut);
     }
+
+    private static bool Overridden(GenerationRequest request, string name) => request.Evidence.Any(e => e.Kind == SourceKind.Override && e.Name == name);
 
     public static string Comment(SourceKind kind) => kind switch
     {
