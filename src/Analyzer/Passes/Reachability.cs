@@ -178,19 +178,21 @@ internal sealed class Reachability
             {
                 var m = owner with { Token = virtualMethod.Token };
                 foreach (var slot in virtualMethod.Slots.Concat(interfaceSlots[virtualMethod.Key]))
-                    Fill(m, slot);
+                    Fill(m, slot, step);
             }
             if (!compiled.CompilerGeneratedOuter.IsNone)
                 Instantiate(compiled.CompilerGeneratedOuter, step);
         }
     }
 
-    private void Fill(CodeRef method, string slot)
+    // Reached by whichever came last, the call through the slot or the instantiation: that is what made it reachable
+    // (an async method's MoveNext is reached where its state machine is created, not where some other one was started).
+    private void Fill(CodeRef method, string slot, Step instantiated)
     {
         if (!_filled.Add((method, slot)))
             return;
-        if (_invokedSlots.TryGetValue(slot, out var invoked))
-            Reach(method, invoked);
+        if (_invokedSlots.ContainsKey(slot))
+            Reach(method, instantiated);
         else
             (_waitingForSlot.TryGetValue(slot, out var list) ? list : _waitingForSlot[slot] = []).Add(method);
     }

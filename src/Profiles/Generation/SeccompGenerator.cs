@@ -99,10 +99,11 @@ public static class SeccompGenerator
             }
         }
 
-        // Only names that exist on a target family stay: the rest would be ignored by libseccomp anyway.
+        // Only names that exist on a target family stay: the rest would be ignored by libseccomp anyway. Reasons of one
+        // kind keep the order they came in (analysis gives its shortest paths first), so the report leads with the best.
         var allowed = reasons.Where(r => targets.Any(t => ArchTranslation.ExistsOnFamily(r.Key, t)))
             .OrderBy(r => r.Key, StringComparer.Ordinal)
-            .ToDictionary(r => r.Key, r => (IReadOnlyList<SyscallReason>)r.Value.OrderBy(x => x.Kind).ThenBy(x => x.Detail, StringComparer.Ordinal).ToList(), StringComparer.Ordinal);
+            .ToDictionary(r => r.Key, r => (IReadOnlyList<SyscallReason>)r.Value.OrderBy(x => x.Kind).ToList(), StringComparer.Ordinal);
 
         // No new namespaces (what user-namespace exploits start from): clone only without CLONE_NEW* flags, and clone3,
         // whose flags sit behind a pointer a filter cannot read, answering ENOSYS so that glibc falls back to clone, as
