@@ -160,7 +160,7 @@ public sealed class RbacTests(WebhookLab webhook) : IClassFixture<WebhookLab>
         unreachable["request"]!["namespace"] = "shop"; // the namespace overlays/namespaced-pull-secrets binds
         unreachable["request"]!["object"]!["metadata"]!["namespace"] = "shop";
         await webhook.ReviewAsync(unreachable);
-        await Task.Delay(300, Cancel);
+        await webhook.EventsWrittenAsync();
         requests.AddRange(webhook.Api.Requests);
 
         using var a = new AgentLab(lab.Api, "node-a", appArmor: true);
@@ -168,11 +168,13 @@ public sealed class RbacTests(WebhookLab webhook) : IClassFixture<WebhookLab>
         lab.Api.Requests.Clear();
         var service = new ControllerService(lab.Api, lab.Reconciler, new WebhookCertificates(lab.Api, lab.Options, lab.Time), lab.Options, NullLogger<ControllerService>.Instance);
         await service.StartAsync(Cancel);
-        for (var i = 0; i < 100 && ControllerLab.IsGated(await lab.PodAsync(pod)); i++)
-        {
-            await a.SyncAsync();
-            await Task.Delay(100, Cancel);
-        }
+        // the controller creates the pod's profiles, the agent reports them loaded, the controller lifts the gate
+        var bound = ControllerLab.Profiles(pod);
+        await lab.Api.WaitUntilAsync(() => bound.All(p => p.Type == ProfileType.Seccomp
+            ? lab.Api.GetAsync<SeccompProfileResource>(null, p.ResourceName).Result is not null
+            : lab.Api.GetAsync<AppArmorProfileResource>(null, p.ResourceName).Result is not null), Cancel);
+        await a.SyncAsync();
+        await lab.Api.WaitUntilAsync(() => !ControllerLab.IsGated(lab.Api.GetAsync<V1Pod>("shop", pod.Metadata.Name).Result!), Cancel);
         await service.StopAsync(Cancel);
         Assert.False(ControllerLab.IsGated(await lab.PodAsync(pod)));
         // the pod goes, and after a while so do its profiles; a year on, the certificate is renewed
@@ -194,8 +196,7 @@ public sealed class RbacTests(WebhookLab webhook) : IClassFixture<WebhookLab>
         readiness.Expect(Role.Agent);
         var service = new AgentService(lab.Api, lab.Agent, readiness, lab.Options, NullLogger<AgentService>.Instance);
         await service.StartAsync(Cancel);
-        for (var i = 0; i < 100 && !readiness.IsReady; i++)
-            await Task.Delay(50, Cancel);
+        await readiness.WhenReadyAsync(Cancel);
         var profile = (await lab.Api.GetAsync<SeccompProfileResource>(null, "sha256-aa", Cancel))!;
         profile.Spec = AgentLab.Profile<SeccompProfileResource>("sha256-aa", WebhookLab.SeccompProfile.Replace("SCMP_ACT_ERRNO", "SCMP_ACT_KILL_PROCESS", StringComparison.Ordinal)).Spec;
         await lab.Api.ReplaceAsync(profile, Cancel);
