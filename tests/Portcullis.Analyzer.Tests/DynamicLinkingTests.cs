@@ -72,11 +72,47 @@ public sealed class DynamicLinkingTests
         Assert.Contains(reach.LibcFunctions.Values, c => c.Contains("SSL_write (libssl.so.3)") && c.Any(f => f.EndsWith("(libcrypto.so.3)", StringComparison.Ordinal)));
         // SSL_write reaches the socket BIO's write only through SSL_METHOD and BIO_METHOD pointers (objdump: ssl_write_internal
         // calls s->method->ssl_write): statically that is an unresolved call in libssl, so write is not claimed, and the
-        // flag sends the caller to the opened libraries' whole import list, which has write.
+        // flag sends the caller to what the functions in the libraries' data tables reach, which has the socket BIO's write.
         Assert.True(reach.Unresolved);
         Assert.Contains("libssl.so.3!SSL_write", reach.UnresolvedIn.Keys);
         Assert.DoesNotContain("write", reach.LibcFunctions.Keys);
         Assert.DoesNotContain(reach.LibcFunctions.Keys, ServerSocketCalls.Contains);
+        var tables = OpenSslLinking.Value.PointerTargets();
+        Assert.Contains("write", tables.LibcFunctions.Keys);
+        Assert.Contains(tables.LibcFunctions["write"], f => f.Contains("(a function in a data table)", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_call_through_a_pointer_reaches_the_functions_kept_in_data_and_not_the_ones_nothing_points_to()
+    {
+        var gcc = Requires.Tool("gcc", "gcc");
+        var dir = Directory.CreateTempSubdirectory("portcullis-tables-").FullName;
+        try
+        {
+            var library = Path.Combine(dir, "libtables.so");
+            File.WriteAllText(Path.Combine(dir, "tables.c"), """
+                #include <sys/stat.h>
+                #include <unistd.h>
+                struct ops { int (*op)(int); };
+                static int in_table(int fd) { return fchmod(fd, 0600); }
+                const struct ops probe_table = { in_table };
+                __attribute__((visibility("hidden"), noinline)) int pointed_at_by_nothing(int fd) { return fdatasync(fd); }
+                int probe_call(const struct ops *o, int fd) { return o->op(fd); }
+                """);
+            Run(gcc, "-shared", "-fPIC", "-O2", "-o", library, Path.Combine(dir, "tables.c"));
+            Assert.Contains("fdatasync", NativeImports.Of(library));
+
+            var summary = LibrarySummary.Compute(library);
+            Assert.True(summary.Exports["probe_call"].UnresolvedIndirect);
+            var targets = new DynamicLinking([library], LibrarySummary.Compute).PointerTargets();
+            Assert.Equal(["libtables.so (a function in a data table)", "in_table", "fchmod"], targets.LibcFunctions["fchmod"]);
+            // what no pointer in data and no reachable code names is not something a pointer call can land on
+            Assert.DoesNotContain("fdatasync", targets.LibcFunctions.Keys);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
     }
 
     [Fact]

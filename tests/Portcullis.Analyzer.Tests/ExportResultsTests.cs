@@ -39,6 +39,29 @@ public sealed class ExportResultsTests : IDisposable
     }
 
     [Fact]
+    public void The_opened_libraries_imports_and_what_their_tables_reach_are_kept_apart_and_read_back()
+    {
+        var library = Path.Combine(_dir, "libshim.so");
+        File.WriteAllBytes(library, [1, 2, 3]);
+        var cache = Path.Combine(_dir, "cache");
+        var computed = 0;
+        Func<(ExportResult, IEnumerable<string>)> Answer(string syscall) => () =>
+        {
+            computed++;
+            return (new ExportResult([new ViaSyscalls("libopened.so → " + syscall, [syscall])], false, []), []);
+        };
+
+        var first = ExportResults.For(library, cache);
+        Assert.Equal("mlock", first.Opened(Answer("mlock")).Found.Single().Syscalls.Single());
+        Assert.Equal("accept", first.InTables(Answer("accept")).Found.Single().Syscalls.Single());
+        first.Save();
+        var again = ExportResults.For(library, cache);
+        Assert.Equal("mlock", again.Opened(Answer("other")).Found.Single().Syscalls.Single());
+        Assert.Equal("accept", again.InTables(Answer("other")).Found.Single().Syscalls.Single());
+        Assert.Equal(2, computed);
+    }
+
+    [Fact]
     public void Another_library_content_has_its_own_answers()
     {
         var library = Path.Combine(_dir, "libshim.so");

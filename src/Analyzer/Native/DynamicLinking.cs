@@ -82,22 +82,52 @@ public sealed partial class DynamicLinking
     /// <summary>What <paramref name="export"/> of <paramref name="library"/> reaches in libc, through its dynamic imports and the libraries' own imports.</summary>
     public DynamicReach Resolve(LibrarySummary library, string export)
     {
+        if (!library.Exports.ContainsKey(export))
+            return new DynamicReach(export, new Dictionary<string, IReadOnlyList<string>>(), new Dictionary<int, IReadOnlyList<string>>(), new Dictionary<string, IReadOnlyList<string>>(), [export]);
+        return Walk(export, [(library, export, null, [export])]);
+    }
+
+    /// <summary>
+    /// What a call through a pointer inside the libraries in scope can reach in libc: every function whose address
+    /// sits in their data (method tables, callback structs) and every function of theirs or of libc a data pointer
+    /// names (R_X86_64_64 to a symbol), followed as <see cref="Resolve"/> follows an export. A pointer made at run time
+    /// comes from code that takes the address, which is an edge of that code; so this set, with the exports dlsym
+    /// hands out, is closed: it is what the fallback allows instead of every function the libraries import.
+    /// </summary>
+    public DynamicReach PointerTargets()
+    {
+        const string Label = "(a function in a data table)";
+        var seeds = new List<(LibrarySummary, string, ExportSummary?, List<string>)>();
+        foreach (var path in scope)
+        {
+            var summary = summaries(path);
+            var file = Path.GetFileName(path);
+            seeds.Add((summary, Label, summary.Graph.SummariseInData($"{file} {Label}"), []));
+            var named = summary.ImportsInData.ToDictionary(n => n, IReadOnlyList<string> (_) => [$"{file} (a pointer in data)"], StringComparer.Ordinal);
+            seeds.Add((summary, Label, new ExportSummary(Label, named, new Dictionary<string, IReadOnlyList<string>>(), new Dictionary<int, IReadOnlyList<string>>(), false), []));
+        }
+        return Walk(Label, seeds);
+    }
+
+    /// <summary>Breadth first from the seeds (a library, an export of it or the given facts, the chain so far), each (library, export) once.</summary>
+    private DynamicReach Walk(string export, IEnumerable<(LibrarySummary Summary, string Name, ExportSummary? Facts, List<string> Prefix)> seeds)
+    {
         var functions = new SortedDictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
         var syscalls = new SortedDictionary<int, IReadOnlyList<string>>();
         var unresolved = new SortedDictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
         var notFound = new SortedSet<string>(StringComparer.Ordinal);
-        if (!library.Exports.ContainsKey(export))
-            return new DynamicReach(export, functions, syscalls, new Dictionary<string, IReadOnlyList<string>>(), [export]);
-
         var visited = new HashSet<(string, string)>();
-        var queue = new Queue<(LibrarySummary Summary, string Export, List<string> Prefix)>();
-        queue.Enqueue((library, export, [export]));
-        visited.Add((library.Path, export));
+        var queue = new Queue<(LibrarySummary Summary, string Name, ExportSummary? Facts, List<string> Prefix)>();
+        foreach (var seed in seeds)
+        {
+            if (seed.Facts is not null || visited.Add((seed.Summary.Path, seed.Name)))
+                queue.Enqueue(seed);
+        }
         while (queue.TryDequeue(out var node))
         {
-            var (summary, name, prefix) = node;
+            var (summary, name, given, prefix) = node;
             var file = Path.GetFileName(summary.Path);
-            if (!summary.Exports.TryGetValue(name, out var facts))
+            if ((given ?? (summary.Exports.TryGetValue(name, out var found) ? found : null)) is not { } facts)
             {
                 notFound.Add($"{file}!{name}");
                 continue;
@@ -105,10 +135,10 @@ public sealed partial class DynamicLinking
             if (facts.UnresolvedIndirect)
                 unresolved.TryAdd($"{file}!{name}", prefix);
             foreach (var (number, chain) in facts.Syscalls)
-                syscalls.TryAdd(number, Extend(prefix, chain));
+                syscalls.TryAdd(number, Extend(prefix, chain, given));
             foreach (var (imported, chain) in facts.Imports)
             {
-                var path = Extend(prefix, chain);
+                var path = Extend(prefix, chain, given);
                 if (libc.Contains(imported))
                     functions.TryAdd(imported, [.. path, imported]);
                 else if (definedBy.TryGetValue(imported, out var owner))
@@ -118,7 +148,7 @@ public sealed partial class DynamicLinking
             }
             foreach (var (looked, chain) in facts.DynamicImports)
             {
-                var path = Extend(prefix, chain);
+                var path = Extend(prefix, chain, given);
                 var any = false;
                 foreach (var (owner, symbol) in Lookup(looked))
                 {
@@ -138,7 +168,7 @@ public sealed partial class DynamicLinking
         void Visit(string owner, string symbol, List<string> path)
         {
             if (visited.Add((owner, symbol)))
-                queue.Enqueue((summaries(owner), symbol, [.. path, $"{symbol} ({Path.GetFileName(owner)})"]));
+                queue.Enqueue((summaries(owner), symbol, null, [.. path, $"{symbol} ({Path.GetFileName(owner)})"]));
         }
     }
 
@@ -172,8 +202,8 @@ public sealed partial class DynamicLinking
         return list;
     }
 
-    /// <summary>The chain so far, then the library's own chain past its first element (the export, already named).</summary>
-    private static List<string> Extend(List<string> prefix, IReadOnlyList<string> chain) => [.. prefix, .. chain.Skip(1)];
+    /// <summary>The chain so far, then the library's own chain past its first element (the export, already named; a seed's label is kept).</summary>
+    private static List<string> Extend(List<string> prefix, IReadOnlyList<string> chain, ExportSummary? given) => [.. prefix, .. chain.Skip(given is null ? 1 : 0)];
 
     private string? Find(string name) => NativeImports.Find(name, directories);
 

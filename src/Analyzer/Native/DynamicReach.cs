@@ -6,8 +6,8 @@ namespace Portcullis.Analyzer.Native;
 /// <param name="Syscalls">Raw syscall numbers issued on the way (libcrypto's getrandom through syscall(3)), with chains.</param>
 /// <param name="UnresolvedIn">
 /// "library!export" visited on the way whose summary still calls through a pointer it cannot name (libcrypto's EVP
-/// method tables, CRYPTO_malloc's replaceable allocator), to the chain that reached it. Not empty: the caller should
-/// fall back to every libc function the opened libraries import.
+/// method tables, CRYPTO_malloc's replaceable allocator), to the chain that reached it. Not empty: the caller adds
+/// what the functions those libraries keep in data reach (<see cref="DynamicLinking.PointerTargets"/>).
 /// </param>
 /// <param name="NotFound">Imports and dlsym names that no library of the set defines (weak symbols, names of other versions).</param>
 public sealed record DynamicReach(

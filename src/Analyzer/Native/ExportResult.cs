@@ -6,8 +6,10 @@ namespace Portcullis.Analyzer.Native;
 /// functions on the way whose syscalls are not known (each with the path that reached it), kept so that a cached
 /// answer warns as the computed one did. <see cref="ThroughOpened"/>: it also calls through a pointer that may reach
 /// what the libraries it opens import, which is the same for every export and so kept once per library.
+/// <see cref="ThroughTables"/>: a library it reaches through dlsym calls through a pointer, which may land on any
+/// function those libraries keep in data (<see cref="DynamicLinking.PointerTargets"/>), also kept once per library.
 /// </summary>
-internal sealed record ExportResult(IReadOnlyList<ViaSyscalls> Found, bool Missing, IReadOnlyList<UnknownFunction> Unknown, bool ThroughOpened = false);
+internal sealed record ExportResult(IReadOnlyList<ViaSyscalls> Found, bool Missing, IReadOnlyList<UnknownFunction> Unknown, bool ThroughOpened = false, bool ThroughTables = false);
 
 /// <summary>A native path and the syscalls made at its end.</summary>
 internal sealed record ViaSyscalls(string Via, IReadOnlyList<string> Syscalls);

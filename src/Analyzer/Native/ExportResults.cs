@@ -11,13 +11,14 @@ namespace Portcullis.Analyzer.Native;
 /// </summary>
 internal sealed class ExportResults
 {
-    private const int FormatVersion = 1;
+    private const int FormatVersion = 2;
     private static readonly Guid AnalyzerBuild = typeof(ExportResults).Assembly.ManifestModule.ModuleVersionId;
 
     private readonly string? _file;
     private readonly Dictionary<string, ExportResult> _exports = new(StringComparer.Ordinal);
     private readonly Dictionary<string, FileStamp> _inputs = new(StringComparer.Ordinal);
     private ExportResult? _opened;
+    private ExportResult? _inTables;
     private bool _grown;
 
     private ExportResults(string? file) => _file = file;
@@ -46,15 +47,18 @@ internal sealed class ExportResults
     }
 
     /// <summary>What the libraries this one opens import, for exports that call through a pointer (<see cref="ExportResult.ThroughOpened"/>).</summary>
-    public ExportResult Opened(Func<(ExportResult Result, IEnumerable<string> Inputs)> compute)
+    public ExportResult Opened(Func<(ExportResult Result, IEnumerable<string> Inputs)> compute) => _opened ??= Computed(compute);
+
+    /// <summary>What the functions the opened libraries keep in data reach, for exports whose way through them calls through a pointer (<see cref="ExportResult.ThroughTables"/>).</summary>
+    public ExportResult InTables(Func<(ExportResult Result, IEnumerable<string> Inputs)> compute) => _inTables ??= Computed(compute);
+
+    private ExportResult Computed(Func<(ExportResult Result, IEnumerable<string> Inputs)> compute)
     {
-        if (_opened is not null)
-            return _opened;
         var (result, inputs) = compute();
         foreach (var input in inputs)
             _inputs.TryAdd(Path.GetFullPath(input), FileStamp.Of(input));
         _grown = true;
-        return _opened = result;
+        return result;
     }
 
     /// <summary>Written beside the target and moved over it, so a concurrent reader sees the old file or the new one, never half.</summary>
@@ -67,7 +71,7 @@ internal sealed class ExportResults
         {
             Directory.CreateDirectory(Path.GetDirectoryName(_file)!);
             using (var stream = File.Create(temp))
-                JsonSerializer.Serialize(stream, new ExportResultsFile(FormatVersion, AnalyzerBuild, [.. _inputs.Values], _exports, _opened), NativeJsonContext.Default.ExportResultsFile);
+                JsonSerializer.Serialize(stream, new ExportResultsFile(FormatVersion, AnalyzerBuild, [.. _inputs.Values], _exports, _opened, _inTables), NativeJsonContext.Default.ExportResultsFile);
             File.Move(temp, _file, overwrite: true);
             _grown = false;
         }
@@ -93,6 +97,7 @@ internal sealed class ExportResults
             foreach (var (export, result) in file.Exports)
                 _exports[export] = result;
             _opened = file.Opened;
+            _inTables = file.InTables;
         }
         catch (Exception e) when (e is JsonException or IOException or UnauthorizedAccessException or NotSupportedException)
         {

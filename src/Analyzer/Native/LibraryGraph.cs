@@ -12,7 +12,12 @@ namespace Portcullis.Analyzer.Native;
 /// <param name="Strings">Function and import names, referred to by index.</param>
 /// <param name="Functions">The functions, in address order.</param>
 /// <param name="Exports">Exported name to the index of its function.</param>
-public sealed record LibraryGraph(IReadOnlyList<string> Strings, IReadOnlyList<GraphFunction> Functions, IReadOnlyDictionary<string, int> Exports)
+/// <param name="InData">
+/// Functions whose address the loader writes into data (R_X86_64_RELATIVE: method tables, callbacks in static
+/// structs, .init_array): what a call through a pointer loaded from memory can land on, besides the exports and
+/// what code takes the address of (an edge of the function that takes it).
+/// </param>
+public sealed record LibraryGraph(IReadOnlyList<string> Strings, IReadOnlyList<GraphFunction> Functions, IReadOnlyDictionary<string, int> Exports, IReadOnlyList<int> InData)
 {
     private LazyExports? summaries;
 
@@ -41,7 +46,8 @@ public sealed record LibraryGraph(IReadOnlyList<string> Strings, IReadOnlyList<G
         foreach (var export in elf.Exports)
             if (functionIndex.TryGetValue(export.Address, out var index))
                 exports.TryAdd(export.Name, index);
-        return new LibraryGraph(strings, functions, exports);
+        var inData = elf.LocalSlots.Values.Where(functionIndex.ContainsKey).Select(a => functionIndex[a]).Distinct().Order().ToArray();
+        return new LibraryGraph(strings, functions, exports, inData);
 
         int String(string s)
         {
@@ -57,21 +63,27 @@ public sealed record LibraryGraph(IReadOnlyList<string> Strings, IReadOnlyList<G
     /// <summary>Whether every index points into its table, as a graph read back from a cache file must before it is walked.</summary>
     internal bool IsConsistent()
     {
-        if (Strings is null || Functions is null || Exports is null)
+        if (Strings is null || Functions is null || Exports is null || InData is null)
             return false;
         bool String(int i) => i >= 0 && i < Strings.Count;
         return Functions.All(f => f is { Calls: not null, Imports: not null, DynamicImports: not null, Syscalls: not null } && String(f.Name)
                 && f.Calls.All(c => c >= 0 && c < Functions.Count) && f.Imports.All(String) && f.DynamicImports.All(String))
-            && Exports.Values.All(e => e >= 0 && e < Functions.Count);
+            && Exports.Values.All(e => e >= 0 && e < Functions.Count) && InData.All(e => e >= 0 && e < Functions.Count);
     }
 
     /// <summary>What the export reaches: a breadth-first walk from its function, so each item's chain is a shortest one.</summary>
-    internal ExportSummary Summarise(string export)
+    internal ExportSummary Summarise(string export) => Walk(export, [Exports[export]], named: false);
+
+    /// <summary>What the functions in data tables reach (<see cref="InData"/>), each chain starting at the table's function.</summary>
+    internal ExportSummary SummariseInData(string label) => Walk(label, InData, named: true);
+
+    private ExportSummary Walk(string export, IReadOnlyList<int> roots, bool named)
     {
-        var root = Exports[export];
-        var parent = new Dictionary<int, int> { [root] = -1 };
+        var parent = new Dictionary<int, int>();
         var queue = new Queue<int>();
-        queue.Enqueue(root);
+        foreach (var root in roots)
+            if (parent.TryAdd(root, -1))
+                queue.Enqueue(root);
         var imports = new SortedDictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
         var dynamic = new SortedDictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
         var syscalls = new SortedDictionary<int, IReadOnlyList<string>>();
@@ -82,11 +94,11 @@ public sealed record LibraryGraph(IReadOnlyList<string> Strings, IReadOnlyList<G
             unresolved |= function.Unresolved;
             IReadOnlyList<string>? chain = null;
             foreach (var i in function.Imports)
-                imports.TryAdd(Strings[i], chain ??= Chain(export, parent, f));
+                imports.TryAdd(Strings[i], chain ??= Chain(export, parent, f, named));
             foreach (var i in function.DynamicImports)
-                dynamic.TryAdd(Strings[i], chain ??= Chain(export, parent, f));
+                dynamic.TryAdd(Strings[i], chain ??= Chain(export, parent, f, named));
             foreach (var n in function.Syscalls)
-                syscalls.TryAdd(n, chain ??= Chain(export, parent, f));
+                syscalls.TryAdd(n, chain ??= Chain(export, parent, f, named));
             foreach (var callee in function.Calls)
                 if (parent.TryAdd(callee, f))
                     queue.Enqueue(callee);
@@ -94,11 +106,14 @@ public sealed record LibraryGraph(IReadOnlyList<string> Strings, IReadOnlyList<G
         return new ExportSummary(export, imports, dynamic, syscalls, unresolved);
     }
 
-    /// <summary>The export's name, then each function on the way down to <paramref name="f"/>.</summary>
-    private List<string> Chain(string export, Dictionary<int, int> parent, int f)
+    /// <summary>The export's name (or the label, then the root's name), then each function on the way down to <paramref name="f"/>.</summary>
+    private List<string> Chain(string export, Dictionary<int, int> parent, int f, bool named)
     {
         var path = new List<string>();
-        for (var at = f; parent[at] != -1; at = parent[at])
+        var at = f;
+        for (; parent[at] != -1; at = parent[at])
+            path.Add(Strings[Functions[at].Name]);
+        if (named)
             path.Add(Strings[Functions[at].Name]);
         path.Add(export);
         path.Reverse();

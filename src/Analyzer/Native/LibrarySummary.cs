@@ -8,7 +8,7 @@ namespace Portcullis.Analyzer.Native;
 /// <param name="Sha256">Lower-case hex SHA-256 of the file: the cache key, since the same library ships in many apps.</param>
 /// <param name="Needed">DT_NEEDED libraries, loaded with it.</param>
 /// <param name="Opened">Library names in its read-only data, which it may dlopen (the OpenSSL shim finds libssl.so.3 this way).</param>
-/// <param name="Graph">Its reachable functions and their facts: what is cached, and what <see cref="Exports"/> is derived from.</param>
+/// <param name="Graph">Its functions reachable from the exports and from pointers in data, and their facts: what is cached, and what <see cref="Exports"/> is derived from.</param>
 /// <param name="ImportsInData">Imports whose address sits in a data table: an export that calls through a pointer may call them.</param>
 public sealed record LibrarySummary(
     string Path,
@@ -28,7 +28,7 @@ public sealed record LibrarySummary(
     public static LibrarySummary Compute(string path)
     {
         var elf = ElfCode.Load(path);
-        var graph = LibraryGraph.From(elf, new NativeCallGraph(elf, elf.Exports.Select(e => e.Address)));
+        var graph = LibraryGraph.From(elf, new NativeCallGraph(elf, elf.Exports.Select(e => e.Address).Concat(elf.LocalSlots.Values)));
         return new LibrarySummary(path, Convert.ToHexStringLower(SHA256.HashData(elf.Bytes)), elf.Needed, elf.LibraryNameStrings, graph, elf.ImportsInData);
     }
 }

@@ -10,9 +10,11 @@ namespace Portcullis.Analyzer.Passes;
 /// From a native export to the syscalls it can make: the export's summary (<see cref="LibrarySummaries"/>:
 /// its calls followed through the library, the libc functions it reaches through the PLT, its raw syscalls),
 /// libc functions mapped by <see cref="LibcSyscalls"/>. Pointers a shim filled by dlsym (ICU, GSSAPI, OpenSSL) are
-/// followed into the libraries it opens (<see cref="DynamicLinking"/>). Where an export calls through a pointer analysis cannot
-/// resolve, every libc function it could be calling is allowed: those whose address the library keeps in a table
-/// (sqlite's aSyscall) and those the libraries it opens import (the OpenSSL shim calls what it looked up in libssl). A libc function the table does not know is a diagnostic, once.
+/// followed into the libraries it opens (<see cref="DynamicLinking"/>); where their code calls through a pointer in turn
+/// (OpenSSL's method tables), what every function they keep in data reaches is added. Where an export's own code
+/// calls through a pointer analysis cannot resolve, every libc function it could be calling is allowed: those whose
+/// address the library keeps in a table (sqlite's aSyscall) and those the libraries it opens import. A libc function
+/// the table does not know is a diagnostic, once.
 /// </summary>
 internal sealed class NativeSide
 {
@@ -51,15 +53,20 @@ internal sealed class NativeSide
         foreach (var unknown in result.Unknown)
             ReportUnknown(unknown.Function, unknown.Via);
         var found = result.Found.SelectMany(f => f.Syscalls.Select(s => (s, f.Via))).ToList();
+        // What a pointer may reach is the same for every export of the library: computed once, each path led by this export.
         if (result.ThroughOpened)
+            AddThroughPointer(results.Opened(() => ComputeOpened(full)));
+        if (result.ThroughTables)
+            AddThroughPointer(results.InTables(() => ComputeInTables(full)));
+        return found;
+
+        void AddThroughPointer(ExportResult reached)
         {
-            var opened = results.Opened(() => ComputeOpened(full));
             var prefix = $"{Path.GetFileName(library)}!{export} → {ThroughPointer} ";
-            found.AddRange(opened.Found.SelectMany(f => f.Syscalls.Select(s => (s, prefix + f.Via))));
-            foreach (var unknown in opened.Unknown)
+            found.AddRange(reached.Found.SelectMany(f => f.Syscalls.Select(s => (s, prefix + f.Via))));
+            foreach (var unknown in reached.Unknown)
                 ReportUnknown(unknown.Function, unknown.Via);
         }
-        return found;
     }
 
     /// <summary>Writes back the answers this run computed.</summary>
@@ -81,6 +88,7 @@ internal sealed class NativeSide
         var found = new List<(string Syscall, string Via)>();
         var unknown = new List<UnknownFunction>();
         var throughOpened = false;
+        var throughTables = false;
         void AddLibc(string function, string via)
         {
             if (LibcSyscalls.For(function) is { } syscalls)
@@ -99,9 +107,12 @@ internal sealed class NativeSide
         var dynamic = linking?.Resolve(summary, export);
         if (linking is not null)
             inputs.AddRange(linking.Files);
-        if (dynamic is { Unresolved: false })
+        if (dynamic is not null && !facts.UnresolvedIndirect)
         {
-            // Every pointer the export calls through was filled by dlsym with a name: follow those into the opened libraries.
+            // Every pointer the export calls through was filled by dlsym with a name: follow those into the opened
+            // libraries. Where their code calls through a pointer in turn (OpenSSL's method tables), it lands on a
+            // function they keep in data: those are added once per library (ThroughTables).
+            throughTables = dynamic.Unresolved;
             foreach (var (function, chain) in dynamic.LibcFunctions)
                 AddLibc(function, $"{name}!{string.Join(" → ", chain)}");
             foreach (var (number, chain) in dynamic.Syscalls)
@@ -110,14 +121,14 @@ internal sealed class NativeSide
                     found.Add((syscall, $"{name}!{string.Join(" → ", chain)} → syscall {number}"));
             }
         }
-        else if (facts.UnresolvedIndirect || dynamic is not null)
+        else if (facts.UnresolvedIndirect)
         {
             // A call through a pointer may reach an import kept in a table (sqlite's aSyscall) or a library it opened.
             foreach (var function in summary.ImportsInData)
                 AddLibc(function, $"{name}!{export} → {ThroughPointer} {function}");
             throughOpened = true;
         }
-        return (new ExportResult(Grouped(found), false, unknown, throughOpened), inputs);
+        return (new ExportResult(Grouped(found), false, unknown, throughOpened, throughTables), inputs);
     }
 
     // Consecutive syscalls of one path as one entry: the order is kept and each path is stored once.
@@ -165,6 +176,28 @@ internal sealed class NativeSide
         if (FindSystemLibrary("libc.so.6") is { } libcPath)
             files.Add(libcPath);
         return (new ExportResult(Grouped(found), false, unknown), files);
+    }
+
+    private (ExportResult Result, IEnumerable<string> Inputs) ComputeInTables(string library)
+    {
+        var linking = Linking(LibrarySummaries.Of(library));
+        var reach = linking.PointerTargets();
+        var found = new List<(string, string)>();
+        var unknown = new List<UnknownFunction>();
+        foreach (var (function, chain) in reach.LibcFunctions)
+        {
+            var via = string.Join(" → ", chain);
+            if (LibcSyscalls.For(function) is { } syscalls)
+                found.AddRange(syscalls.Select(s => (s, via)));
+            else if (LibcFunctions.Value.Contains(function))
+                unknown.Add(new UnknownFunction(function, via));
+        }
+        foreach (var (number, chain) in reach.Syscalls)
+        {
+            if (SyscallTable.Name(number, SeccompArch.X86_64) is { } syscall)
+                found.Add((syscall, $"{string.Join(" → ", chain)} → syscall {number}"));
+        }
+        return (new ExportResult(Grouped(found), false, unknown), linking.Files);
     }
 
     /// <summary>Every libc function a library the app ships imports, for one its own loader opens (no P/Invoke names it).</summary>
