@@ -36,6 +36,9 @@ public sealed class DynamicLinkingTests
         // Only calls through pointers that come from the caller (managed callbacks) stay unresolved.
         var unresolved = OpenSsl.Value.Exports.Values.Count(e => e.UnresolvedIndirect);
         Assert.InRange(unresolved, 1, 10);
+        // CheckKey calls the check it is handed; its callers hand it a dlsym'd EVP_PKEY_*check
+        Assert.False(OpenSsl.Value.Exports["CryptoNative_DecodeSubjectPublicKeyInfo"].UnresolvedIndirect);
+        Assert.False(OpenSsl.Value.Exports["CryptoNative_DecodePkcs8PrivateKey"].UnresolvedIndirect);
     }
 
     [Fact]
@@ -85,12 +88,7 @@ public sealed class DynamicLinkingTests
     [Fact]
     public void A_call_through_a_pointer_reaches_the_functions_kept_in_data_and_not_the_ones_nothing_points_to()
     {
-        var gcc = Requires.Tool("gcc", "gcc");
-        var dir = Directory.CreateTempSubdirectory("portcullis-tables-").FullName;
-        try
-        {
-            var library = Path.Combine(dir, "libtables.so");
-            File.WriteAllText(Path.Combine(dir, "tables.c"), """
+        WithLibrary("libtables.so", """
                 #include <sys/stat.h>
                 #include <unistd.h>
                 struct ops { int (*op)(int); };
@@ -98,8 +96,8 @@ public sealed class DynamicLinkingTests
                 const struct ops probe_table = { in_table };
                 __attribute__((visibility("hidden"), noinline)) int pointed_at_by_nothing(int fd) { return fdatasync(fd); }
                 int probe_call(const struct ops *o, int fd) { return o->op(fd); }
-                """);
-            Run(gcc, "-shared", "-fPIC", "-O2", "-o", library, Path.Combine(dir, "tables.c"));
+                """, library =>
+        {
             Assert.Contains("fdatasync", NativeImports.Of(library));
 
             var summary = LibrarySummary.Compute(library);
@@ -108,11 +106,7 @@ public sealed class DynamicLinkingTests
             Assert.Equal(["libtables.so (a function in a data table)", "in_table", "fchmod"], targets.LibcFunctions["fchmod"]);
             // what no pointer in data and no reachable code names is not something a pointer call can land on
             Assert.DoesNotContain("fdatasync", targets.LibcFunctions.Keys);
-        }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
-        }
+        });
     }
 
     [Fact]
@@ -216,6 +210,53 @@ public sealed class DynamicLinkingTests
             Assert.False(renamed.Unresolved);
             Assert.Contains("close", linking.Resolve(summary, "probe_wrapped").LibcFunctions.Keys);
             Assert.True(linking.Resolve(summary, "probe_indirect").Unresolved);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void A_function_calling_the_pointer_it_is_handed_is_resolved_by_what_its_callers_pass()
+    {
+        WithLibrary("libhanded.so", """
+                #include <dlfcn.h>
+                #include <unistd.h>
+                typedef int (*fn_t)(int);
+                static fn_t looked;
+                __attribute__((noinline, noclone)) static int apply(fn_t f, int fd) { return f(fd) + 1; }
+                __attribute__((noinline, noclone)) static int relay(int fd, fn_t f) { return apply(f, fd) * 2; }
+                __attribute__((noinline, noclone)) static int local_cb(int fd) { return fsync(fd); }
+                void probe_load(void) { looked = (fn_t)dlsym(dlopen("libtarget.so", RTLD_NOW), "looked_fn"); }
+                int probe_passes_looked_up(int fd) { return relay(fd, looked); }
+                int probe_passes_local(int fd) { return apply(local_cb, fd); }
+                int probe_passes_given(fn_t f, int fd) { return relay(fd, f); }
+                """, library =>
+        {
+
+            var exports = LibrarySummary.Compute(library).Exports;
+            // the dlsym'd pointer, passed down two calls, is the slot's function; the local callback is followed
+            Assert.False(exports["probe_passes_looked_up"].UnresolvedIndirect);
+            Assert.Contains("looked_fn", exports["probe_passes_looked_up"].DynamicImports.Keys);
+            Assert.False(exports["probe_passes_local"].UnresolvedIndirect);
+            Assert.Contains("fsync", exports["probe_passes_local"].Imports.Keys);
+            // a pointer from the export's own caller can be anything
+            Assert.True(exports["probe_passes_given"].UnresolvedIndirect);
+        });
+    }
+
+    /// <summary>Builds <paramref name="source"/> with gcc -O2 as a shared library in a fresh directory, runs the test on its path, then removes it.</summary>
+    private static void WithLibrary(string name, string source, Action<string> test)
+    {
+        var gcc = Requires.Tool("gcc", "gcc");
+        var dir = Directory.CreateTempSubdirectory("portcullis-gcc-").FullName;
+        try
+        {
+            var library = Path.Combine(dir, name);
+            File.WriteAllText(Path.Combine(dir, "source.c"), source);
+            Run(gcc, "-shared", "-fPIC", "-O2", "-o", library, Path.Combine(dir, "source.c"));
+            test(library);
         }
         finally
         {

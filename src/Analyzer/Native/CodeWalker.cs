@@ -13,7 +13,8 @@ internal sealed class CodeWalker(ElfCode elf)
 
     private readonly InstructionInfoFactory infoFactory = new();
 
-    public FunctionFacts Walk(ulong entry)
+    /// <param name="arguments">Run the dataflow whatever the code, for what each call passes (<see cref="CallSite"/>): a callee calls through an argument.</param>
+    public FunctionFacts Walk(ulong entry, bool arguments = false)
     {
         var section = elf.SectionAt(entry);
         if (section is null || section.IsPlt)
@@ -22,10 +23,12 @@ internal sealed class CodeWalker(ElfCode elf)
         var code = elf.Decode(entry, end);
         // The dataflow is for syscall numbers and, in a library that fills pointers with dlsym, for calls through a
         // register (lea rax,[rip+FOO_ptr]; call [rax]). Most functions need neither: skip it for them.
-        var flow = code.Exists(IsSyscall) || (elf.DlsymSlots.Count > 0 && code.Exists(IsThroughRegister))
-            ? new ConstantFlow(code, entry, end, infoFactory, elf)
+        var flow = arguments || code.Exists(IsSyscall) || (elf.DlsymSlots.Count > 0 && code.Exists(IsThroughRegister))
+            ? new ConstantFlow(code, entry, end, infoFactory, elf, parameters: true)
             : null;
         var facts = new FactsCollector(entry);
+        if (flow is not null)
+            facts.RecordSites();
         for (var i = 0; i < code.Count; i++)
             Collect(code, i, entry, end, flow, facts);
         return facts.Build();
@@ -49,7 +52,8 @@ internal sealed class CodeWalker(ElfCode elf)
         switch (instr.FlowControl)
         {
             case FlowControl.Call when IsNearBranch(instr):
-                Reach(instr.NearBranchTarget, flow?.RdiBefore(index), facts);
+                Reach(instr.NearBranchTarget, flow?.RdiBefore(index), facts, direct: true);
+                Site(instr.NearBranchTarget, flow, index, facts);
                 break;
             case FlowControl.Call or FlowControl.IndirectCall:
                 if (!ReachThroughGot(instr, flow?.RdiBefore(index), facts) && !ReachThroughFlow(flow, index, facts))
@@ -57,7 +61,10 @@ internal sealed class CodeWalker(ElfCode elf)
                 break;
             case FlowControl.UnconditionalBranch or FlowControl.ConditionalBranch when IsNearBranch(instr):
                 if (instr.NearBranchTarget < entry || instr.NearBranchTarget >= end)
-                    Reach(instr.NearBranchTarget, flow?.RdiBefore(index), facts); // a tail call
+                {
+                    Reach(instr.NearBranchTarget, flow?.RdiBefore(index), facts, direct: true); // a tail call
+                    Site(instr.NearBranchTarget, flow, index, facts);
+                }
                 break;
             case FlowControl.IndirectBranch:
                 if (!ReachThroughGot(instr, flow?.RdiBefore(index), facts) && !ReachThroughFlow(flow, index, facts) && !ConstantFlow.IsJumpTable(code, index))
@@ -88,13 +95,14 @@ internal sealed class CodeWalker(ElfCode elf)
         instr.Op0Kind is OpKind.NearBranch16 or OpKind.NearBranch32 or OpKind.NearBranch64;
 
     /// <summary>A direct call or tail jump: into the PLT is an import, into code is a function of this library.</summary>
-    private void Reach(ulong target, IReadOnlyList<long>? rdi, FactsCollector facts)
+    /// <param name="direct">A call or jump to the address itself (its <see cref="CallSite"/> says what it passes), not through a pointer.</param>
+    private void Reach(ulong target, IReadOnlyList<long>? rdi, FactsCollector facts, bool direct = false)
     {
         var section = elf.SectionAt(target);
         if (section is null)
             return;
         if (!section.IsPlt)
-            facts.Call(target);
+            facts.Call(target, direct);
         else if (elf.PltStubs.TryGetValue(target, out var name))
             Import(name, rdi, facts);
         else
@@ -107,6 +115,35 @@ internal sealed class CodeWalker(ElfCode elf)
     /// </summary>
     private bool ReachThroughGot(in Instruction instr, IReadOnlyList<long>? rdi, FactsCollector facts) =>
         instr.Op0Kind == OpKind.Memory && instr.IsIPRelativeMemoryOperand && ReachThroughSlot(instr.IPRelativeMemoryAddress, rdi, facts);
+
+    private int Status(IReadOnlyList<long> values, FactsCollector facts)
+    {
+        var mask = 0;
+        foreach (var value in values)
+        {
+            if (SymbolicValue.Is(value, SymbolicValue.Kind.Param, out var n))
+                mask |= 1 << (int)n;
+            else if (SymbolicValue.Is(value, SymbolicValue.Kind.Contents, out var slot))
+            {
+                // as a call through the slot would: a pointer the program may overwrite can hold anything
+                if (!ReachSlot(slot, null, facts) || (elf.IsMutableData(slot) && (!elf.DlsymSlots.ContainsKey(slot) || elf.Dlsym.Incomplete.Contains(slot))))
+                    return CallSite.Unknown;
+            }
+            else if (SymbolicValue.KindOf(value) != SymbolicValue.Kind.Constant)
+                return CallSite.Unknown;
+            else if (elf.SectionAt((ulong)value) is { } section)
+            {
+                if (section.IsPlt && elf.PltStubs.TryGetValue((ulong)value, out var stub))
+                    Import(stub, null, facts);
+                else if (!section.IsPlt && elf.IsFunctionStart((ulong)value))
+                    facts.Call((ulong)value);
+                else
+                    return CallSite.Unknown;
+            }
+            // else not code: a number (NULL) or data, which a call through it cannot run
+        }
+        return mask;
+    }
 
     /// <summary>A call through a slot: a dlsym slot is the functions looked up for it; another slot in writable data can also hold anything.</summary>
     private bool ReachThroughSlot(ulong slot, IReadOnlyList<long>? rdi, FactsCollector facts)
@@ -134,10 +171,30 @@ internal sealed class CodeWalker(ElfCode elf)
                 continue;
             if (SymbolicValue.KindOf(target) == SymbolicValue.Kind.Constant && elf.SectionAt((ulong)target) is not null)
                 Reach((ulong)target, rdi, facts);
+            else if (SymbolicValue.Is(target, SymbolicValue.Kind.Param, out var n))
+                facts.CallsParameter((int)n);
             else
                 facts.Unresolved();
         }
         return true;
+    }
+
+    /// <summary>
+    /// A direct call into this library, with what a callee calling through each argument would reach: a function, PLT
+    /// stub or slot the value names is made an edge here (so the caller accounts for it), the caller's own argument is
+    /// passed on, anything else is unknown.
+    /// </summary>
+    private void Site(ulong callee, ConstantFlow? flow, int index, FactsCollector facts)
+    {
+        if (flow is null || elf.SectionAt(callee) is not { IsPlt: false })
+            return;
+        var passed = flow.ArgumentsBefore(index);
+        var status = new int[SymbolicValue.Arguments.Length];
+        for (var a = 0; a < status.Length; a++)
+        {
+            status[a] = passed?[a] is { Count: > 0 } values ? Status(values, facts) : CallSite.Unknown;
+        }
+        facts.Site(new CallSite(callee, status));
     }
 
     private bool ReachSlot(ulong slot, IReadOnlyList<long>? rdi, FactsCollector facts)

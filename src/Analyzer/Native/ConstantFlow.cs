@@ -32,6 +32,7 @@ internal sealed class ConstantFlow
     private readonly HashSet<ulong> targets = [];
     private readonly Dictionary<int, List<ulong>> jumpTables = [];
     private readonly Dictionary<int, (IReadOnlyList<long>? Rax, IReadOnlyList<long>? Rdi, IReadOnlyList<long>? Target)> before = [];
+    private readonly Dictionary<int, IReadOnlyList<long>?[]> arguments = [];
     private readonly List<(ulong Address, long[]? Values)> stores = [];
     private readonly List<long[]?> lookups = [];
     private bool recording;
@@ -112,6 +113,9 @@ internal sealed class ConstantFlow
 
     public IReadOnlyList<long>? RdiBefore(int index) => before.TryGetValue(index, out var s) ? s.Rdi : null;
 
+    /// <summary>The candidates for each argument register (rdi … r9) before the direct call or jump at <paramref name="index"/> (null: unknown).</summary>
+    public IReadOnlyList<IReadOnlyList<long>?>? ArgumentsBefore(int index) => arguments.TryGetValue(index, out var a) ? a : null;
+
     /// <summary>Where the indirect call or jump at <paramref name="index"/> may go: code addresses, or <see cref="Kind.Contents"/> of a slot.</summary>
     public IReadOnlyList<long>? TargetBefore(int index) => before.TryGetValue(index, out var s) ? s.Target : null;
 
@@ -171,7 +175,11 @@ internal sealed class ConstantFlow
             }
             waiting = false;
             if (record && NeedsState(instr))
+            {
                 before[i] = (state.Get(Register.RAX), state.Get(Register.RDI), IsIndirect(instr) ? Target(instr, state) : null);
+                if (!IsIndirect(instr))
+                    arguments[i] = [.. Arguments.Select(state.Get)];
+            }
 
             Transfer(instr, state);
             if (InsideTarget(instr) is { } target && (!record || loopHeadsUnknown) && (!loopHeadsUnknown || target > instr.IP))

@@ -8,10 +8,17 @@ internal sealed class FactsCollector(ulong entry)
     private readonly SortedSet<string> dynamicImports = new(StringComparer.Ordinal);
     private readonly SortedSet<int> syscalls = [];
     private int unresolved;
+    private int calledParameters;
+    private List<CallSite>? sites;
+
+    private readonly SortedSet<ulong> taken = [];
 
     // Recursion adds nothing to what a function reaches.
-    public void Call(ulong target)
+    /// <param name="direct">Called or jumped to by address; otherwise its address is taken (a callback, a slot, a pointer called).</param>
+    public void Call(ulong target, bool direct = false)
     {
+        if (!direct)
+            taken.Add(target);
         if (target != entry)
             calls.Add(target);
     }
@@ -35,5 +42,13 @@ internal sealed class FactsCollector(ulong entry)
 
     public void Unresolved() => unresolved++;
 
-    public FunctionFacts Build() => new([.. calls], [.. imports], [.. dynamicImports], [.. syscalls], unresolved);
+    /// <summary>A call through the incoming argument <paramref name="n"/>: resolved by what the callers pass.</summary>
+    public void CallsParameter(int n) => calledParameters |= 1 << n;
+
+    /// <summary>The dataflow runs: every direct call will come with its <see cref="CallSite"/>.</summary>
+    public void RecordSites() => sites ??= [];
+
+    public void Site(CallSite site) => sites?.Add(site);
+
+    public FunctionFacts Build() => new([.. calls], [.. imports], [.. dynamicImports], [.. syscalls], unresolved, calledParameters, sites, [.. taken]);
 }
