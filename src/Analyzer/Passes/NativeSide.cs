@@ -89,13 +89,7 @@ internal sealed class NativeSide
         var unknown = new List<UnknownFunction>();
         var throughOpened = false;
         var throughTables = false;
-        void AddLibc(string function, string via)
-        {
-            if (LibcSyscalls.For(function) is { } syscalls)
-                found.AddRange(syscalls.Select(s => (s, via)));
-            else if (LibcFunctions.Value.Contains(function))
-                unknown.Add(new UnknownFunction(function, via));
-        }
+        void AddLibc(string function, string via) => AddLibcFunction(function, via, found, unknown);
         foreach (var (function, chain) in facts.Imports)
             AddLibc(function, $"{name}!{string.Join(" → ", chain)} → {function}");
         foreach (var (number, chain) in facts.Syscalls)
@@ -113,13 +107,7 @@ internal sealed class NativeSide
             // libraries. Where their code calls through a pointer in turn (OpenSSL's method tables), it lands on a
             // function they keep in data: those are added once per library (ThroughTables).
             throughTables = dynamic.Unresolved;
-            foreach (var (function, chain) in dynamic.LibcFunctions)
-                AddLibc(function, $"{name}!{string.Join(" → ", chain)}");
-            foreach (var (number, chain) in dynamic.Syscalls)
-            {
-                if (SyscallTable.Name(number, SeccompArch.X86_64) is { } syscall)
-                    found.Add((syscall, $"{name}!{string.Join(" → ", chain)} → syscall {number}"));
-            }
+            AddReach(dynamic, $"{name}!", found, unknown);
         }
         else if (facts.UnresolvedIndirect)
         {
@@ -181,23 +169,30 @@ internal sealed class NativeSide
     private (ExportResult Result, IEnumerable<string> Inputs) ComputeInTables(string library)
     {
         var linking = Linking(LibrarySummaries.Of(library));
-        var reach = linking.PointerTargets();
         var found = new List<(string, string)>();
         var unknown = new List<UnknownFunction>();
+        AddReach(linking.PointerTargets(), "", found, unknown);
+        return (new ExportResult(Grouped(found), false, unknown), linking.Files);
+    }
+
+    /// <summary>What a walk through the opened libraries reached: its libc functions' syscalls and its raw syscalls, each path led by <paramref name="lead"/>.</summary>
+    private static void AddReach(DynamicReach reach, string lead, List<(string, string)> found, List<UnknownFunction> unknown)
+    {
         foreach (var (function, chain) in reach.LibcFunctions)
-        {
-            var via = string.Join(" → ", chain);
-            if (LibcSyscalls.For(function) is { } syscalls)
-                found.AddRange(syscalls.Select(s => (s, via)));
-            else if (LibcFunctions.Value.Contains(function))
-                unknown.Add(new UnknownFunction(function, via));
-        }
+            AddLibcFunction(function, lead + string.Join(" → ", chain), found, unknown);
         foreach (var (number, chain) in reach.Syscalls)
         {
             if (SyscallTable.Name(number, SeccompArch.X86_64) is { } syscall)
-                found.Add((syscall, $"{string.Join(" → ", chain)} → syscall {number}"));
+                found.Add((syscall, $"{lead}{string.Join(" → ", chain)} → syscall {number}"));
         }
-        return (new ExportResult(Grouped(found), false, unknown), linking.Files);
+    }
+
+    private static void AddLibcFunction(string function, string via, List<(string, string)> found, List<UnknownFunction> unknown)
+    {
+        if (LibcSyscalls.For(function) is { } syscalls)
+            found.AddRange(syscalls.Select(s => (s, via)));
+        else if (LibcFunctions.Value.Contains(function))
+            unknown.Add(new UnknownFunction(function, via));
     }
 
     /// <summary>Every libc function a library the app ships imports, for one its own loader opens (no P/Invoke names it).</summary>
