@@ -3,9 +3,11 @@ namespace Portcullis.Analyzer.Knowledge;
 /// <summary>
 /// libc functions and the x86_64 syscalls glibc makes for them: what a native export reaches through the PLT
 /// (libSystem.Native's, an app's libe_sqlite3.so) and what a P/Invoke into libc makes. Written from glibc's
-/// implementations and checked against measurement (the probe cross-check tests); an honest over-approximation:
-/// where glibc chooses among syscalls at run time (stat via newfstatat or statx, fork via clone or clone3), all
-/// are listed. <see cref="NoSyscall"/> holds the functions that make none beyond the .NET runtime's measured
+/// implementations, read off the x86_64 code of glibc 2.31, 2.36 and 2.41 (Debian 11–13), checked against measurement
+/// (the probe cross-check tests) and against this machine's libc (LibcTableTests). x86_64 glibc keeps the old calls
+/// (access is the access syscall, never faccessat; rename never renameat2), so a wrapper maps to its own syscall;
+/// where glibc versions differ (select: select before 2.33, pselect6 after; pipe, fstat, mknod, utime) each version's
+/// is listed, since the image's glibc is not the one analysed. <see cref="NoSyscall"/> holds the functions that make none beyond the .NET runtime's measured
 /// start-up set (string, math, locks without contention, the allocator); a function in neither is unknown,
 /// and analysis says so instead of guessing.
 /// </summary>
@@ -19,30 +21,30 @@ public static class LibcSyscalls
 
     private static readonly Dictionary<string, string[]> Table = new(StringComparer.Ordinal)
     {
-        ["open"] = ["openat"], ["open64"] = ["openat"], ["openat"] = ["openat"], ["openat64"] = ["openat"], ["creat"] = ["openat"], ["fopen"] = ["openat"], ["fopen64"] = ["openat"], ["fdopen"] = ["fcntl"],
+        ["open"] = ["openat"], ["open64"] = ["openat"], ["openat"] = ["openat"], ["openat64"] = ["openat"], ["creat"] = ["creat"], ["fopen"] = ["openat"], ["fopen64"] = ["openat"], ["fdopen"] = ["fcntl"],
         ["close"] = ["close"], ["fclose"] = ["close"], ["read"] = ["read"], ["fread"] = ["read"], ["write"] = ["write"], ["fwrite"] = ["write"], ["fflush"] = ["write"],
         ["pread"] = ["pread64"], ["pread64"] = ["pread64"], ["pwrite"] = ["pwrite64"], ["pwrite64"] = ["pwrite64"], ["readv"] = ["readv"], ["writev"] = ["writev"],
         ["lseek"] = ["lseek"], ["lseek64"] = ["lseek"], ["fseek"] = ["lseek"], ["ftell"] = ["lseek"],
-        ["stat"] = ["newfstatat", "statx"], ["stat64"] = ["newfstatat", "statx"], ["lstat"] = ["newfstatat", "statx"], ["lstat64"] = ["newfstatat", "statx"],
+        ["stat"] = ["newfstatat"], ["stat64"] = ["newfstatat"], ["lstat"] = ["newfstatat"], ["lstat64"] = ["newfstatat"],
         ["fstat"] = ["fstat", "newfstatat"], ["fstat64"] = ["fstat", "newfstatat"], ["fstatat"] = ["newfstatat"], ["fstatat64"] = ["newfstatat"], ["statx"] = ["statx"],
         // The compatibility entry points binaries built against older glibc import: on x86_64 they make the old syscalls directly.
-        ["__xstat"] = ["stat", "newfstatat"], ["__xstat64"] = ["stat", "newfstatat"], ["__lxstat"] = ["lstat", "newfstatat"], ["__lxstat64"] = ["lstat", "newfstatat"],
+        ["__xstat"] = ["stat"], ["__xstat64"] = ["stat"], ["__lxstat"] = ["lstat"], ["__lxstat64"] = ["lstat"],
         ["__fxstat"] = ["fstat"], ["__fxstat64"] = ["fstat"], ["__fxstatat"] = ["newfstatat"], ["__fxstatat64"] = ["newfstatat"],
-        ["access"] = ["access", "faccessat", "faccessat2"], ["faccessat"] = ["faccessat", "faccessat2"],
+        ["access"] = ["access"], ["faccessat"] = ["faccessat", "faccessat2"],
         ["fsync"] = ["fsync"], ["fdatasync"] = ["fdatasync"], ["sync"] = ["sync"], ["ftruncate"] = ["ftruncate"], ["ftruncate64"] = ["ftruncate"], ["truncate"] = ["truncate"],
         ["fallocate"] = ["fallocate"], ["fallocate64"] = ["fallocate"], ["posix_fallocate"] = ["fallocate"], ["posix_fallocate64"] = ["fallocate"],
         ["fcntl"] = ["fcntl"], ["fcntl64"] = ["fcntl"], ["flock"] = ["flock"], ["lockf"] = ["fcntl"], ["ioctl"] = ["ioctl"],
-        ["unlink"] = ["unlink", "unlinkat"], ["unlinkat"] = ["unlinkat"], ["remove"] = ["unlink", "rmdir"], ["rmdir"] = ["rmdir"], ["rename"] = ["rename", "renameat", "renameat2"],
-        ["mkdir"] = ["mkdir", "mkdirat"], ["chmod"] = ["chmod", "fchmodat"], ["fchmod"] = ["fchmod"], ["chown"] = ["chown", "fchownat"], ["fchown"] = ["fchown"],
-        ["link"] = ["link", "linkat"], ["symlink"] = ["symlink", "symlinkat"], ["readlink"] = ["readlink", "readlinkat"], ["realpath"] = ["readlink", "newfstatat", "getcwd"],
+        ["unlink"] = ["unlink"], ["unlinkat"] = ["unlinkat"], ["remove"] = ["unlink", "rmdir"], ["rmdir"] = ["rmdir"], ["rename"] = ["rename"],
+        ["mkdir"] = ["mkdir"], ["chmod"] = ["chmod"], ["fchmod"] = ["fchmod"], ["chown"] = ["chown"], ["fchown"] = ["fchown"],
+        ["link"] = ["link"], ["symlink"] = ["symlink"], ["readlink"] = ["readlink"], ["realpath"] = ["readlink", "newfstatat", "getcwd"],
         ["getcwd"] = ["getcwd"], ["chdir"] = ["chdir"], ["opendir"] = ["openat", "fstat"], ["readdir"] = ["getdents64"], ["readdir64"] = ["getdents64"], ["closedir"] = ["close"],
-        ["utime"] = ["utimensat"], ["utimes"] = ["utimensat"], ["futimens"] = ["utimensat"], ["utimensat"] = ["utimensat"],
+        ["utime"] = ["utime", "utimensat"], ["utimes"] = ["utimes", "utimensat"], ["futimens"] = ["utimensat"], ["utimensat"] = ["utimensat"],
         ["mmap"] = ["mmap"], ["mmap64"] = ["mmap"], ["munmap"] = ["munmap"], ["mremap"] = ["mremap"], ["mprotect"] = ["mprotect"], ["madvise"] = ["madvise"], ["msync"] = ["msync"],
         ["posix_madvise"] = ["madvise"], ["mlock"] = ["mlock"], ["munlock"] = ["munlock"],
         ["dlopen"] = ["openat", "read", "fstat", "mmap", "mprotect", "munmap", "close"], ["dlsym"] = [], ["dlerror"] = [],
         ["pthread_create"] = ["clone3", "clone", "mmap", "mprotect", "rt_sigprocmask"], ["pthread_join"] = ["futex"], ["pthread_mutex_lock"] = ["futex"],
         ["pthread_cond_wait"] = ["futex"], ["pthread_cond_timedwait"] = ["futex"], ["pthread_cond_signal"] = ["futex"], ["pthread_cond_broadcast"] = ["futex"],
-        ["sleep"] = ["clock_nanosleep"], ["usleep"] = ["clock_nanosleep"], ["nanosleep"] = ["clock_nanosleep", "nanosleep"], ["clock_nanosleep"] = ["clock_nanosleep"],
+        ["sleep"] = ["clock_nanosleep"], ["usleep"] = ["clock_nanosleep"], ["nanosleep"] = ["clock_nanosleep"], ["clock_nanosleep"] = ["clock_nanosleep"],
         ["time"] = ["time"], ["gettimeofday"] = ["gettimeofday"], ["clock_gettime"] = ["clock_gettime"], ["localtime"] = ["openat", "read", "fstat", "close"],
         ["localtime_r"] = ["openat", "read", "fstat", "close"], ["tzset"] = ["openat", "read", "fstat", "close"],
         ["getpid"] = ["getpid"], ["getppid"] = ["getppid"], ["getuid"] = ["getuid"], ["geteuid"] = ["geteuid"], ["getgid"] = ["getgid"], ["getegid"] = ["getegid"],
@@ -50,15 +52,15 @@ public static class LibcSyscalls
         ["getrandom"] = ["getrandom"], ["getentropy"] = ["getrandom"], ["getenv"] = [], ["secure_getenv"] = [],
         ["getpwuid"] = ["openat", "read", "fstat", "close", "socket", "connect"], ["getpwuid_r"] = ["openat", "read", "fstat", "close", "socket", "connect"],
         ["getpwnam"] = ["openat", "read", "fstat", "close", "socket", "connect"], ["getpwnam_r"] = ["openat", "read", "fstat", "close", "socket", "connect"],
-        ["fork"] = ["clone", "clone3"], ["vfork"] = ["vfork", "clone"], ["execve"] = ["execve"], ["execv"] = ["execve"], ["execvp"] = ["execve"], ["posix_spawn"] = ["clone", "clone3", "vfork", "execve"],
+        ["fork"] = ["clone", "set_robust_list"], ["vfork"] = ["vfork"], ["execve"] = ["execve"], ["execv"] = ["execve"], ["execvp"] = ["execve"], ["posix_spawn"] = ["clone", "clone3", "vfork", "execve"],
         ["system"] = ["clone", "clone3", "execve", "wait4", "rt_sigaction", "rt_sigprocmask"], ["popen"] = ["pipe2", "clone", "clone3", "execve"], ["pclose"] = ["wait4"],
-        ["waitpid"] = ["wait4"], ["wait"] = ["wait4"], ["kill"] = ["kill"], ["raise"] = ["tgkill", "rt_sigprocmask"], ["abort"] = ["tgkill", "rt_sigprocmask", "rt_sigaction"],
+        ["waitpid"] = ["wait4"], ["wait"] = ["wait4"], ["kill"] = ["kill"], ["raise"] = ["tgkill", "gettid", "rt_sigprocmask"], ["abort"] = ["tgkill", "rt_sigprocmask", "rt_sigaction"],
         ["signal"] = ["rt_sigaction"], ["sigaction"] = ["rt_sigaction"], ["sigprocmask"] = ["rt_sigprocmask"], ["pthread_sigmask"] = ["rt_sigprocmask"], ["exit"] = ["exit_group"], ["_exit"] = ["exit_group"],
-        ["pipe"] = ["pipe", "pipe2"], ["pipe2"] = ["pipe2"], ["dup"] = ["dup"], ["dup2"] = ["dup2", "dup3"], ["dup3"] = ["dup3"],
-        ["poll"] = ["poll", "ppoll"], ["select"] = ["select", "pselect6"], ["epoll_create"] = ["epoll_create", "epoll_create1"], ["epoll_create1"] = ["epoll_create1"],
-        ["epoll_ctl"] = ["epoll_ctl"], ["epoll_wait"] = ["epoll_wait", "epoll_pwait"], ["eventfd"] = ["eventfd2"], ["inotify_init"] = ["inotify_init1"], ["inotify_init1"] = ["inotify_init1"],
+        ["pipe"] = ["pipe", "pipe2"], ["pipe2"] = ["pipe2"], ["dup"] = ["dup"], ["dup2"] = ["dup2"], ["dup3"] = ["dup3"],
+        ["poll"] = ["poll"], ["select"] = ["select", "pselect6"], ["epoll_create"] = ["epoll_create"], ["epoll_create1"] = ["epoll_create1"],
+        ["epoll_ctl"] = ["epoll_ctl"], ["epoll_wait"] = ["epoll_wait"], ["eventfd"] = ["eventfd2"], ["inotify_init"] = ["inotify_init"], ["inotify_init1"] = ["inotify_init1"],
         ["inotify_add_watch"] = ["inotify_add_watch"], ["inotify_rm_watch"] = ["inotify_rm_watch"],
-        ["socket"] = ["socket"], ["socketpair"] = ["socketpair"], ["connect"] = ["connect"], ["bind"] = ["bind"], ["listen"] = ["listen"], ["accept"] = ["accept", "accept4"], ["accept4"] = ["accept4"],
+        ["socket"] = ["socket"], ["socketpair"] = ["socketpair"], ["connect"] = ["connect"], ["bind"] = ["bind"], ["listen"] = ["listen"], ["accept"] = ["accept"], ["accept4"] = ["accept4"],
         ["send"] = ["sendto"], ["sendto"] = ["sendto"], ["sendmsg"] = ["sendmsg"], ["recv"] = ["recvfrom"], ["recvfrom"] = ["recvfrom"], ["recvmsg"] = ["recvmsg"],
         ["shutdown"] = ["shutdown"], ["setsockopt"] = ["setsockopt"], ["getsockopt"] = ["getsockopt"], ["getsockname"] = ["getsockname"], ["getpeername"] = ["getpeername"],
         ["getaddrinfo"] = ["socket", "connect", "sendto", "sendmmsg", "recvfrom", "poll", "openat", "read", "close", "fstat", "uname", "ioctl", "bind", "getsockname", "setsockopt"],
@@ -91,8 +93,8 @@ public static class LibcSyscalls
         ["copy_file_range"] = ["copy_file_range"], ["getxattr"] = ["getxattr"], ["setxattr"] = ["setxattr"], ["listxattr"] = ["listxattr"], ["removexattr"] = ["removexattr"],
         ["fgetxattr"] = ["fgetxattr"], ["fsetxattr"] = ["fsetxattr"], ["flistxattr"] = ["flistxattr"], ["fremovexattr"] = ["fremovexattr"],
         ["lgetxattr"] = ["lgetxattr"], ["lsetxattr"] = ["lsetxattr"], ["llistxattr"] = ["llistxattr"], ["lremovexattr"] = ["lremovexattr"],
-        ["lchown"] = ["lchown", "fchownat"], ["lutimes"] = ["utimensat"], ["futimes"] = ["utimensat"], ["linkat"] = ["linkat"], ["symlinkat"] = ["symlinkat"], ["renameat"] = ["renameat", "renameat2"],
-        ["renameat2"] = ["renameat2"], ["mkdirat"] = ["mkdirat"], ["readlinkat"] = ["readlinkat"], ["fchmodat"] = ["fchmodat"], ["fchownat"] = ["fchownat"], ["fdopendir"] = ["fcntl", "fstat"],
+        ["lchown"] = ["lchown"], ["lutimes"] = ["utimensat"], ["futimes"] = ["utimensat"], ["linkat"] = ["linkat"], ["symlinkat"] = ["symlinkat"], ["renameat"] = ["renameat"],
+        ["renameat2"] = ["renameat2"], ["mkdirat"] = ["mkdirat"], ["readlinkat"] = ["readlinkat"], ["fchmodat"] = ["fchmodat", "fchmodat2", "openat", "newfstatat", "chmod", "close"], ["fchownat"] = ["fchownat"], ["fdopendir"] = ["fcntl", "fstat"],
         ["setsid"] = ["setsid"], ["setpgid"] = ["setpgid"], ["getpgid"] = ["getpgid"], ["tcsetpgrp"] = ["ioctl"], ["tcgetpgrp"] = ["ioctl"],
         ["sigaltstack"] = ["sigaltstack"], ["sigsuspend"] = ["rt_sigsuspend"], ["sigwait"] = ["rt_sigtimedwait"], ["sigqueue"] = ["rt_sigqueueinfo"], ["killpg"] = ["kill"],
         ["pthread_kill"] = ["tgkill"], ["pthread_detach"] = [], ["pthread_getattr_np"] = ["openat", "read", "close", "prlimit64"],
@@ -106,7 +108,7 @@ public static class LibcSyscalls
         ["__syslog_chk"] = ["socket", "connect", "sendto", "close", "getpid"], ["closelog"] = ["close"], ["perror"] = ["write"], ["putchar"] = ["write"],
         ["getcontext"] = ["rt_sigprocmask"], ["setcontext"] = ["rt_sigprocmask"], ["swapcontext"] = ["rt_sigprocmask"],
         ["shmat"] = ["shmat"], ["shmdt"] = ["shmdt"], ["shmget"] = ["shmget"], ["shmctl"] = ["shmctl"],
-        ["__poll_chk"] = ["poll", "ppoll"], ["dcgettext"] = ["openat", "read", "fstat", "mmap", "munmap", "close"], ["dcngettext"] = ["openat", "read", "fstat", "mmap", "munmap", "close"],
+        ["__poll_chk"] = ["poll"], ["dcgettext"] = ["openat", "read", "fstat", "mmap", "munmap", "close"], ["dcngettext"] = ["openat", "read", "fstat", "mmap", "munmap", "close"],
         ["strftime"] = ["openat", "read", "fstat", "close"], ["getservbyname"] = Nss, ["getservbyname_r"] = Nss,
         ["__res_ninit"] = ["openat", "read", "fstat", "close"], ["__resolv_context_get"] = ["openat", "read", "fstat", "close"], ["__resolv_context_get_override"] = ["openat", "read", "fstat", "close"],
         ["__res_context_hostalias"] = ["openat", "read", "close"], ["__res_nclose"] = ["close"], ["__res_iclose"] = ["close"],
