@@ -66,6 +66,7 @@ foreach (var (sample, drive) in new (string, Func<string, int, Task>)[] { ("Todo
         var identity = string.Join(",", IdentitySwitch.Names.Where(variantAllowed.Contains));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  {variant.Runtime}/{variant.Version} no_new_privs {(variant.NoNewPrivileges ? "on " : "off")}: needed {variantNeeded.Count,4} allowed {variantAllowed.Count,4} tightness {(double)variantAllowed.Count / variantNeeded.Count:0.00} missing {lost} identity switch allowed: {(identity.Length == 0 ? "none" : identity)}"));
+        Console.WriteLine("    allowed, not needed: " + string.Join(", ", variantAllowed.Except(variantNeeded).Order(StringComparer.Ordinal)));
     }
 }
 
