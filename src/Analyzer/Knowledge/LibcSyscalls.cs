@@ -7,9 +7,9 @@ namespace Portcullis.Analyzer.Knowledge;
 /// (the probe cross-check tests) and against this machine's libc (LibcTableTests). x86_64 glibc keeps the old calls
 /// (access is the access syscall, never faccessat; rename never renameat2), so a wrapper maps to its own syscall;
 /// where glibc versions differ (select: select before 2.33, pselect6 after; pipe, fstat, mknod, utime) each version's
-/// is listed, since the image's glibc is not the one analysed. <see cref="NoSyscall"/> holds the functions that make none beyond the .NET runtime's measured
-/// start-up set (string, math, locks without contention, the allocator); a function in neither is unknown,
-/// and analysis says so instead of guessing.
+/// is listed, since the image's glibc is not the one analysed. <see cref="NoSyscall"/> holds the functions that make
+/// none beyond the .NET runtime's measured start-up set (string, math, locks without contention, the allocator); a
+/// function in neither is unknown, and analysis says so instead of guessing.
 /// </summary>
 public static class LibcSyscalls
 {

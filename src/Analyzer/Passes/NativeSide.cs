@@ -227,5 +227,5 @@ internal sealed class NativeSide
 
     private static IEnumerable<string> NeededOf(string path) => NativeImports.Needed(path);
 
-    private static string? FindSystemLibrary(string soname) => NativeImports.Find(soname, SystemLibraryDirectories);
+    internal static string? FindSystemLibrary(string soname) => NativeImports.Find(soname, SystemLibraryDirectories);
 }
