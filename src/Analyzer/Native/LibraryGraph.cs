@@ -24,8 +24,10 @@ public sealed record LibraryGraph(IReadOnlyList<string> Strings, IReadOnlyList<G
     /// <summary>The exports' summaries, each built on first access and kept with the graph (two threads may both build one: same result).</summary>
     internal IReadOnlyDictionary<string, ExportSummary> Summaries => summaries ??= new LazyExports(this);
 
-    internal static LibraryGraph From(ElfCode elf, NativeCallGraph graph)
+    /// <param name="fileName">The library's file name, for the <see cref="Knowledge.NativeFallbacks"/> known in it.</param>
+    internal static LibraryGraph From(ElfCode elf, NativeCallGraph graph, string fileName)
     {
+        var fallbacks = Knowledge.NativeFallbacks.For(fileName);
         var strings = new List<string>();
         var stringIndex = new Dictionary<string, int>(StringComparer.Ordinal);
         var functionIndex = new Dictionary<ulong, int>();
@@ -40,7 +42,8 @@ public sealed record LibraryGraph(IReadOnlyList<string> Strings, IReadOnlyList<G
                 [.. facts.Imports.Select(String)],
                 [.. facts.DynamicImports.Select(String)],
                 [.. facts.Syscalls],
-                facts.UnresolvedIndirect > 0));
+                facts.UnresolvedIndirect > 0,
+                fallbacks.FirstOrDefault(f => facts.Imports.Contains(f.Marker, StringComparer.Ordinal))?.Failed));
         }
         var exports = new SortedDictionary<string, int>(StringComparer.Ordinal);
         foreach (var export in elf.Exports)
@@ -91,6 +94,8 @@ public sealed record LibraryGraph(IReadOnlyList<string> Strings, IReadOnlyList<G
         while (queue.TryDequeue(out var f))
         {
             var function = Functions[f];
+            if (function.FallbackOf is not null)
+                continue; // runs only after a syscall every profile allows has failed
             unresolved |= function.Unresolved;
             IReadOnlyList<string>? chain = null;
             foreach (var i in function.Imports)
@@ -128,7 +133,11 @@ public sealed record LibraryGraph(IReadOnlyList<string> Strings, IReadOnlyList<G
 /// <param name="DynamicImports">Functions it calls through dlsym slots (indexes into the strings).</param>
 /// <param name="Syscalls">Raw syscall numbers it issues.</param>
 /// <param name="Unresolved">It calls through a pointer (or issues a syscall) that static analysis cannot name.</param>
-public sealed record GraphFunction(int Name, int[] Calls, int[] Imports, int[] DynamicImports, int[] Syscalls, bool Unresolved);
+/// <param name="FallbackOf">
+/// The syscall whose failure alone leads here (<see cref="Knowledge.NativeFallbacks"/>): every profile allows it, so
+/// walks do not follow this function. Its facts are kept, for the test that checks the premise on the real library.
+/// </param>
+public sealed record GraphFunction(int Name, int[] Calls, int[] Imports, int[] DynamicImports, int[] Syscalls, bool Unresolved, string? FallbackOf = null);
 
 /// <summary>The exports of a <see cref="LibraryGraph"/>, each summarised on first access and then kept.</summary>
 internal sealed class LazyExports(LibraryGraph graph) : IReadOnlyDictionary<string, ExportSummary>

@@ -11,7 +11,7 @@ namespace Portcullis.Analyzer.Native;
 internal static class LibrarySummaries
 {
     /// <summary>Bump when the summary's shape or the analysis changes, so that older cached files are recomputed.</summary>
-    public const int FormatVersion = 5;
+    public const int FormatVersion = 6;
 
     private static readonly ConcurrentDictionary<(string Path, long Length, DateTime Written), LibrarySummary> Memory = new();
 

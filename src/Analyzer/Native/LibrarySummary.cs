@@ -28,7 +28,7 @@ public sealed record LibrarySummary(
     public static LibrarySummary Compute(string path)
     {
         var elf = ElfCode.Load(path);
-        var graph = LibraryGraph.From(elf, new NativeCallGraph(elf, elf.Exports.Select(e => e.Address).Concat(elf.LocalSlots.Values)));
+        var graph = LibraryGraph.From(elf, new NativeCallGraph(elf, elf.Exports.Select(e => e.Address).Concat(elf.LocalSlots.Values)), System.IO.Path.GetFileName(path));
         return new LibrarySummary(path, Convert.ToHexStringLower(SHA256.HashData(elf.Bytes)), elf.Needed, elf.LibraryNameStrings, graph, elf.ImportsInData);
     }
 }

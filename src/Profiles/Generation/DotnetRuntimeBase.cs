@@ -9,7 +9,9 @@ namespace Portcullis.Profiles.Generation;
 /// collects, as an apphost and as `dotnet app.dll`, with workstation and server GC (.NET 10.0 on Linux 6.x
 /// x86_64): the union of those runs. Added by hand, each for a reason a run here cannot show: clone
 /// (glibc's fallback when clone3 answers ENOSYS), fstatfs, uname and getcwd (other glibc versions), dup2/dup3
-/// and kill (Process and console redirection in the runtime itself).</para>
+/// and kill (Process and console redirection in the runtime itself), listen and accept4 (the diagnostics server's
+/// thread listens on the socket start-up binds, after a short run may have exited: strace of a long-running
+/// worker shows it; it accepts when a tool such as dotnet-monitor connects).</para>
 /// </summary>
 public static class DotnetRuntimeBase
 {
@@ -24,7 +26,7 @@ public static class DotnetRuntimeBase
         "sched_get_priority_min", "sched_getaffinity", "sched_getparam", "sched_getscheduler", "sched_setaffinity", "sched_setscheduler",
         "sched_yield", "set_robust_list", "set_tid_address", "sigaltstack", "socket", "stat", "statfs", "sysinfo", "tgkill", "unlink", "write",
         // added by hand, see above
-        "clone", "fstatfs", "uname", "getcwd", "dup2", "dup3", "kill",
+        "clone", "fstatfs", "uname", "getcwd", "dup2", "dup3", "kill", "listen", "accept4",
     ];
 
     public static IEnumerable<SyscallEvidence> Evidence => Names.Select(n => new SyscallEvidence(n, SourceKind.DotnetRuntime, Measured));
