@@ -8,8 +8,9 @@ namespace Portcullis.Profiles.Generation;
 /// <para>Measured: `portcullis record --backend ptrace` of a console app that starts threads, allocates and
 /// collects, as an apphost and as `dotnet app.dll`, with workstation and server GC (.NET 10.0 on Linux 6.x
 /// x86_64): the union of those runs. Added by hand, each for a reason a run here cannot show: clone
-/// (glibc's fallback when clone3 answers ENOSYS), fstatfs, uname and getcwd (other glibc versions), dup2/dup3
-/// and kill (Process and console redirection in the runtime itself), listen and accept4 (the diagnostics server's
+/// (glibc's fallback when clone3 answers ENOSYS), fstatfs, uname and getcwd (other glibc versions), dup2 and kill
+/// (libcoreclr imports both, for createdump and for signals; x86_64 glibc's dup2 is the dup2 syscall, so not dup3,
+/// which ArchTranslation adds where dup2 does not exist), listen and accept4 (the diagnostics server's
 /// thread listens on the socket start-up binds, after a short run may have exited: strace of a long-running
 /// worker shows it; it accepts when a tool such as dotnet-monitor connects).</para>
 /// </summary>
@@ -26,7 +27,7 @@ public static class DotnetRuntimeBase
         "sched_get_priority_min", "sched_getaffinity", "sched_getparam", "sched_getscheduler", "sched_setaffinity", "sched_setscheduler",
         "sched_yield", "set_robust_list", "set_tid_address", "sigaltstack", "socket", "stat", "statfs", "sysinfo", "tgkill", "unlink", "write",
         // added by hand, see above
-        "clone", "fstatfs", "uname", "getcwd", "dup2", "dup3", "kill", "listen", "accept4",
+        "clone", "fstatfs", "uname", "getcwd", "dup2", "kill", "listen", "accept4",
     ];
 
     public static IEnumerable<SyscallEvidence> Evidence => Names.Select(n => new SyscallEvidence(n, SourceKind.DotnetRuntime, Measured));
