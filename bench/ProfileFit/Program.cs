@@ -12,7 +12,8 @@ using Portcullis.Recorder.Launching;
 using Portcullis.Testing;
 
 // Usage: dotnet run -c Release --project bench/ProfileFit
-// For each sample, published with Portcullis.Build as a user would (framework-dependent, linux-x64):
+// For each sample, and Shelf with each test framework's project, published with Portcullis.Build as a user would
+// (framework-dependent, linux-x64):
 //   needed    the syscalls the published app makes on this host while every behaviour is driven (ptrace
 //             recorder), plus the container-runtime base (what runc needs after loading the filter);
 //   allowed   the names the generated profile allows on x86_64;
@@ -28,15 +29,28 @@ var launcher = LauncherCommand.ForAssembly(cli);
 using var registry = LocalRegistry.Start();
 var aspnet = BaseImages.Push(registry, BaseImageKind.AspNet);
 
-Console.WriteLine($"{"sample",-10} {"needed",7} {"allowed",8} {"tightness",10} {"missing",8} {"extra",6}   publish: {"without",8} {"with",8} {"tests",7} {"overhead",9} {"again",7}");
-foreach (var (sample, drive) in new (string, Func<string, int, Task>)[] { ("TodoApi", DriveTodoApi), ("Worker", DriveWorker), ("Inventory", DriveInventory) })
+// The samples, and Shelf once per test framework (the matrix strangers bring: what each framework's recorded run adds).
+(string Sample, string Tests, Func<string, int, Task> Drive)[] apps =
+[
+    ("TodoApi", "TodoApi.Tests", DriveTodoApi), ("Worker", "Worker.Tests", DriveWorker), ("Inventory", "Inventory.Tests", DriveInventory),
+    .. ShelfFrameworks.Names.Select(f => ("Shelf", $"Shelf.{f}.Tests", (Func<string, int, Task>)DriveShelf)),
+];
+Console.WriteLine($"{"app",-17} {"needed",7} {"allowed",8} {"tightness",10} {"missing",8} {"extra",6}   publish: {"without",8} {"with",8} {"tests",7} {"overhead",9} {"again",7}");
+foreach (var (sample, testProject, drive) in apps)
 {
-    using var ws = SampleWorkspace.Create(sample);
-    var without = Time(() => ws.PublishContainer(registry, aspnet, "plain", "-p:ContainerRuntimeIdentifier=linux-x64", "-p:PortcullisEnabled=false"));
-    var with = Time(() => ws.PublishContainer(registry, aspnet, "pcl", "-p:ContainerRuntimeIdentifier=linux-x64"));
-    var again = Time(() => ws.PublishContainer(registry, aspnet, "pcl", "-p:ContainerRuntimeIdentifier=linux-x64")) - Time(() => ws.PublishContainer(registry, aspnet, "plain", "-p:ContainerRuntimeIdentifier=linux-x64", "-p:PortcullisEnabled=false"));
-    var testApp = Path.Combine(ws.Root, sample + ".Tests", "bin", "Release", "net10.0", sample + ".Tests");
-    var tests = Time(() => Run(Path.GetDirectoryName(testApp)!, testApp));
+    var shelf = sample == "Shelf";
+    using var ws = shelf ? SampleWorkspace.Create(sample, [testProject]) : SampleWorkspace.Create(sample);
+    // Shelf targets net8.0 and net10.0 (so that a multi-targeted test project can), like a user's app that does.
+    string[] rid = shelf ? ["-f", "net10.0", "-p:ContainerRuntimeIdentifier=linux-x64"] : ["-p:ContainerRuntimeIdentifier=linux-x64"];
+    var without = Time(() => ws.PublishContainer(registry, aspnet, "plain", [.. rid, "-p:PortcullisEnabled=false"]));
+    var with = Time(() => ws.PublishContainer(registry, aspnet, "pcl", rid));
+    var again = Time(() => ws.PublishContainer(registry, aspnet, "pcl", rid)) - Time(() => ws.PublishContainer(registry, aspnet, "plain", [.. rid, "-p:PortcullisEnabled=false"]));
+    // A Microsoft.Testing.Platform project is an app that runs its tests; a VSTest one's app host runs nothing, so
+    // its test time (and the overhead net of it) is not measured here.
+    var testApp = Path.Combine(ws.Root, testProject, "bin", "Release", "net10.0", testProject);
+    var vstest = File.ReadAllText(Path.Combine(ws.Root, testProject, testProject + ".csproj")).Contains("Microsoft.NET.Test.Sdk", StringComparison.Ordinal);
+    double? tests = vstest ? null : Time(() => Run(Path.GetDirectoryName(testApp)!, testApp));
+    var label = shelf ? "Shelf/" + testProject["Shelf.".Length..^".Tests".Length] : sample;
 
     var profile = JsonNode.Parse(File.ReadAllText(Path.Combine(ws.ProfileDirectory(), "seccomp.json")))!;
     var allowed = profile["syscalls"]!.AsArray().Where(r => r!["action"]!.GetValue<string>() == "SCMP_ACT_ALLOW")
@@ -51,7 +65,7 @@ foreach (var (sample, drive) in new (string, Func<string, int, Task>)[] { ("Todo
     var needed = driven.Union(ContainerRuntimeBase.Names.Where(n => SyscallTable.ExistsOn(n, SeccompArch.X86_64) && !answeredEnosys.Contains(n))).ToHashSet(StringComparer.Ordinal);
     var missing = needed.Except(allowed).Order(StringComparer.Ordinal).ToList();
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"{sample,-10} {needed.Count,7} {allowed.Count,8} {(double)allowed.Count / needed.Count,10:0.00} {missing.Count,8} {allowed.Except(needed).Count(),6}   publish: {without,7:0.0}s {with,7:0.0}s {tests,6:0.0}s {with - without - tests,8:0.0}s {again,6:0.0}s"));
+        $"{label,-17} {needed.Count,7} {allowed.Count,8} {(double)allowed.Count / needed.Count,10:0.00} {missing.Count,8} {allowed.Except(needed).Count(),6}   publish: {without,7:0.0}s {with,7:0.0}s {Seconds(tests),7} {Seconds(with - without - tests),8} {again,6:0.0}s"));
     if (missing.Count > 0)
         Console.WriteLine("  needed but not allowed: " + string.Join(", ", missing));
     Console.WriteLine("  allowed, not made here: " + string.Join(", ", allowed.Except(needed).Order(StringComparer.Ordinal)));
@@ -92,6 +106,8 @@ using (var ws = SampleWorkspace.Create("TodoApi"))
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
         $"analyzer on TodoApi (self-contained publish): {cold:0.00}s as `portcullis analyze` (process start included), {inProcess:0.00}s in process; ILLink: trimmed publish {trimmed:0.0}s − untrimmed {untrimmed:0.0}s = {trimmed - untrimmed:0.0}s; ratio analyzer/ILLink {cold / Math.Max(0.01, trimmed - untrimmed):0.00}"));
 }
+
+static string Seconds(double? s) => s is { } v ? v.ToString("0.0", CultureInfo.InvariantCulture) + "s" : "n/a";
 
 static double Time(Action action)
 {
@@ -161,14 +177,14 @@ static Socket Listen(string path)
     return socket;
 }
 
-static async Task<HttpClient> HealthyAsync(int port)
+static async Task<HttpClient> HealthyAsync(int port, string path = "/health")
 {
     var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
     for (var i = 0; i < 300; i++)
     {
         try
         {
-            if ((await http.GetAsync("/health")).IsSuccessStatusCode)
+            if ((await http.GetAsync(path)).IsSuccessStatusCode)
                 return http;
         }
         catch (HttpRequestException)
@@ -195,6 +211,12 @@ static async Task DriveTodoApi(string data, int port)
 }
 
 static Task DriveWorker(string data, int port) => Task.CompletedTask;
+
+static async Task DriveShelf(string data, int port)
+{
+    using var http = await HealthyAsync(port, "/");
+    (await http.PostAsync("/label/fit", null)).EnsureSuccessStatusCode();
+}
 
 static async Task DriveInventory(string data, int port)
 {

@@ -27,7 +27,9 @@ public static class UdpMetrics
     }
 }
 
-[Expect("rename", "fsync")]
+// Neither flushes to disk (strace: rename, and on EXDEV copy_file_range, never fsync): FileStream's fsync is behind
+// Flush(flushToDisk: true), which nothing here passes.
+[Expect("rename", "copy_file_range"), Forbid("fsync")]
 public static class FilesAndRename
 {
     public static void Run()
@@ -329,5 +331,83 @@ public static class LinksAndAttributes
     {
         File.CreateSymbolicLink("/tmp/link", "/etc/hostname");
         _ = setxattr("/tmp/link", "user.x", [1], 1, 0);
+    }
+}
+
+// A bool the caller fixes decides a branch in the callee (FileStream.Flush(flushToDisk) makes fsync only when it is
+// true): code behind `if (really)` runs only for callers that may pass true. Passed false directly, through a method
+// that hands its own flag on, and through a virtual call: no symlink.
+[Forbid("symlink")]
+public static class FlagFalse
+{
+    public static void Run()
+    {
+        FlagLinks.Make("/tmp/portcullis-flag-a", false);
+        FlagLinks.Outer("/tmp/portcullis-flag-b", false);
+        new FlagLinker().Make("/tmp/portcullis-flag-c", false);
+    }
+}
+
+// The same calls, one of them with a flag analysis cannot read: the flagged code runs.
+[Expect("symlink")]
+public static class FlagUnknown
+{
+    public static void Run()
+    {
+        FlagLinks.Make("/tmp/portcullis-flag-a", false);
+        FlagLinks.Outer("/tmp/portcullis-flag-b", Environment.ProcessorCount > 1);
+    }
+}
+
+// False first, true later through the method that passes its flag on: what was left out is walked when it turns on.
+[Expect("symlink")]
+public static class FlagLater
+{
+    public static void Run()
+    {
+        FlagLinks.Outer("/tmp/portcullis-flag-b", false);
+        Later();
+    }
+
+    private static void Later() => FlagLinks.Outer("/tmp/portcullis-flag-b", true);
+}
+
+// True through a virtual call: the override's flagged code runs.
+[Expect("symlink")]
+public static class FlagVirtual
+{
+    public static void Run()
+    {
+        FlagLinker linker = new FlagLinkerDerived();
+        linker.Make("/tmp/portcullis-flag-c", true);
+    }
+}
+
+public static class FlagLinks
+{
+    public static void Make(string path, bool really)
+    {
+        if (really)
+            File.CreateSymbolicLink(path, "/");
+    }
+
+    public static void Outer(string path, bool really) => Make(path, really);
+}
+
+public class FlagLinker
+{
+    public virtual void Make(string path, bool really)
+    {
+        if (really)
+            File.CreateSymbolicLink(path, "/");
+    }
+}
+
+public sealed class FlagLinkerDerived : FlagLinker
+{
+    public override void Make(string path, bool really)
+    {
+        if (really)
+            Directory.CreateSymbolicLink(path, "/");
     }
 }

@@ -88,7 +88,7 @@ public sealed class DynamicLinkingTests
     [Fact]
     public void A_call_through_a_pointer_reaches_the_functions_kept_in_data_and_not_the_ones_nothing_points_to()
     {
-        WithLibrary("libtables.so", """
+        GccLibrary.With("libtables.so", """
                 #include <sys/stat.h>
                 #include <unistd.h>
                 struct ops { int (*op)(int); };
@@ -220,7 +220,7 @@ public sealed class DynamicLinkingTests
     [Fact]
     public void A_function_calling_the_pointer_it_is_handed_is_resolved_by_what_its_callers_pass()
     {
-        WithLibrary("libhanded.so", """
+        GccLibrary.With("libhanded.so", """
                 #include <dlfcn.h>
                 #include <unistd.h>
                 typedef int (*fn_t)(int);
@@ -244,24 +244,6 @@ public sealed class DynamicLinkingTests
             // a pointer from the export's own caller can be anything
             Assert.True(exports["probe_passes_given"].UnresolvedIndirect);
         });
-    }
-
-    /// <summary>Builds <paramref name="source"/> with gcc -O2 as a shared library in a fresh directory, runs the test on its path, then removes it.</summary>
-    private static void WithLibrary(string name, string source, Action<string> test)
-    {
-        var gcc = Requires.Tool("gcc", "gcc");
-        var dir = Directory.CreateTempSubdirectory("portcullis-gcc-").FullName;
-        try
-        {
-            var library = Path.Combine(dir, name);
-            File.WriteAllText(Path.Combine(dir, "source.c"), source);
-            Run(gcc, "-shared", "-fPIC", "-O2", "-o", library, Path.Combine(dir, "source.c"));
-            test(library);
-        }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
-        }
     }
 
     // gcc through the shared helpers: missing in CI is a failure, never a skip.

@@ -43,6 +43,25 @@ public sealed class NativeLibraryTests
     }
 
     [Fact]
+    public void A_call_through_a_pointer_reaches_what_the_library_keeps_in_data_tables()
+    {
+        // SQLite's shape: the export calls through a method table it reads from memory; the table's function is the
+        // only code that makes fsync. Missing it was a profile that kills the app at its first commit.
+        GccLibrary.With("libstore.so", """
+            #include <unistd.h>
+            struct io_methods { int (*sync)(int); };
+            static int unix_sync(int fd) { return fsync(fd); }
+            static const struct io_methods unix_methods = { unix_sync };
+            const struct io_methods *volatile current_methods = &unix_methods;
+            int store_commit(int fd) { return current_methods->sync(fd); }
+            """, library =>
+        {
+            var made = new Passes.NativeSide([]).Of(library, "store_commit");
+            Assert.Contains(made, m => m.Syscall == "fsync" && m.Native.Contains("a function in a data table", StringComparison.Ordinal));
+        });
+    }
+
+    [Fact]
     public void Sqlite_s_own_native_library_is_read()
     {
         var sqlite = Directory.GetFiles(AppContext.BaseDirectory, "libe_sqlite3.so", SearchOption.AllDirectories).FirstOrDefault(f => f.Contains("linux-x64", StringComparison.Ordinal));

@@ -11,7 +11,7 @@ namespace Portcullis.Analyzer.Il;
 internal static class IlCacheFile
 {
     private const int Magic = 0x4C494350; // "PCIL"
-    private const int FormatVersion = 2;
+    private const int FormatVersion = 3;
     private const int None = -2;
     private const int Self = -1;
 
@@ -96,7 +96,9 @@ internal static class IlCacheFile
                     var kind = (OpKind)r.Byte();
                     var target = Ref();
                     var offset = r.Int();
-                    ops[i] = new CodeOp(kind, target, offset, Text());
+                    var text = Text();
+                    var flags = r.Byte();
+                    ops[i] = new CodeOp(kind, target, offset, text, (flags & 0x80) != 0, (FlagArgument)(flags & 0x7f));
                 }
                 methods.Add((token, new CompiledMethod(declaring, name, pinvoke, pinvokeModule, pinvokeEntry, ops)));
             }
@@ -199,6 +201,7 @@ internal static class IlCacheFile
                         Ref(w, op.Target);
                         w.Write(op.Offset);
                         Text(w, op.Text);
+                        w.Write((byte)((op.Flagged ? 0x80 : 0) | (byte)op.Flag));
                     }
                 }
                 w.Write(module.TypeNames.Count);

@@ -21,7 +21,11 @@ internal sealed class IlCompiler
         if (!method.IsPInvokeImpl && method.HasBody)
         {
             string? lastString = null;
-            var linux = LinuxConstants.Reachable(method.Body);
+            var linux = LiveCode.Reachable(method.Body, LinuxConstants.ValueOf);
+            // What still runs when the method's flag is false; the rest of what runs on Linux needs it true.
+            var flag = LastFlag.Of(method);
+            var unflagged = flag is null ? linux : LiveCode.Reachable(method.Body, i => LinuxConstants.ValueOf(i) ?? (LastFlag.Loads(i, flag) ? false : null));
+            var targets = LiveCode.BranchTargets(method.Body);
             foreach (var instruction in method.Body.Instructions)
             {
                 if (!linux.Contains(instruction))
@@ -30,10 +34,11 @@ internal sealed class IlCompiler
                     continue;
                 }
                 var code = instruction.OpCode.Code;
+                var first = ops.Count;
                 switch (instruction.Operand)
                 {
                     case MethodReference target:
-                        Call(ops, code, instruction.Offset, target, lastString);
+                        Call(ops, code, instruction, target, lastString, flag, targets);
                         break;
                     case TypeReference type when code is Code.Ldtoken:
                         Construct(ops, type, instruction.Offset);
@@ -46,6 +51,11 @@ internal sealed class IlCompiler
                         if (Resolve(field.DeclaringType) is { } owner)
                             ops.Add(new CodeOp(OpKind.ReachStaticConstructor, Ref(owner), instruction.Offset, null));
                         break;
+                }
+                if (!unflagged.Contains(instruction))
+                {
+                    for (var i = first; i < ops.Count; i++)
+                        ops[i] = ops[i] with { Flagged = true };
                 }
                 lastString = code is Code.Ldstr ? (string)instruction.Operand : null;
             }
@@ -75,8 +85,9 @@ internal sealed class IlCompiler
     public CodeRef Ref(IMemberDefinition definition) =>
         new(_moduleId(((MemberReference)definition).Module), ((IMetadataTokenProvider)definition).MetadataToken.ToInt32());
 
-    private void Call(List<CodeOp> ops, Code code, int offset, MethodReference target, string? lastString)
+    private void Call(List<CodeOp> ops, Code code, Instruction instruction, MethodReference target, string? lastString, ParameterDefinition? callersFlag, HashSet<Instruction> targets)
     {
+        var offset = instruction.Offset;
         if (target is GenericInstanceMethod generic)
         {
             foreach (var argument in generic.GenericArguments)
@@ -86,10 +97,11 @@ internal sealed class IlCompiler
             return;
         if (IsReflectionByName(resolved))
             ops.Add(new CodeOp(OpKind.ReflectByName, CodeRef.None, offset, lastString));
+        var flag = LastFlag.Passed(instruction, resolved, callersFlag, targets);
         if (code is Code.Callvirt or Code.Ldvirtftn && resolved.IsVirtual)
-            ops.Add(new CodeOp(OpKind.Dispatch, Ref(resolved), offset, Slot(resolved.DeclaringType, resolved.Name, resolved.Parameters.Count)));
+            ops.Add(new CodeOp(OpKind.Dispatch, Ref(resolved), offset, Slot(resolved.DeclaringType, resolved.Name, resolved.Parameters.Count), Flag: flag));
         if (!resolved.IsAbstract)
-            ops.Add(new CodeOp(OpKind.Reach, Ref(resolved), offset, null));
+            ops.Add(new CodeOp(OpKind.Reach, Ref(resolved), offset, null, Flag: flag));
         if (code is Code.Newobj)
             ops.Add(new CodeOp(OpKind.Instantiate, Ref(resolved.DeclaringType), offset, null));
     }

@@ -133,16 +133,27 @@ internal sealed class NativeSide
         return grouped;
     }
 
-    // Libc functions the libraries the summary dlopens import, and those of the libraries they need (libssl's
-    // libcrypto: the shim looks its functions up through libssl's handle). Not the C and C++ runtimes': their
-    // imports are reached through the PLT of code that calls them, and the opened libraries call only their
-    // allocation and exception helpers (libstdc++'s std::filesystem would otherwise add rename, symlink, mkdir).
+    // What a call through a pointer in the library may reach: what its own functions kept in data reach (SQLite's
+    // io methods table: unixSync makes fsync, with no other way in), and the libc functions the libraries it
+    // dlopens import, with those of the libraries they need (libssl's libcrypto: the shim looks its functions up
+    // through libssl's handle). Not the C and C++ runtimes': their imports are reached through the PLT of code that
+    // calls them, and the opened libraries call only their allocation and exception helpers (libstdc++'s
+    // std::filesystem would otherwise add rename, symlink, mkdir).
     private static (ExportResult Result, IEnumerable<string> Inputs) ComputeOpened(string library)
     {
         var summary = LibrarySummaries.Of(library);
         var found = new List<(string, string)>();
         var unknown = new List<UnknownFunction>();
-        var files = new List<string>();
+        var files = new List<string> { library };
+        var name = Path.GetFileName(library);
+        var inData = summary.Graph.SummariseInData($"{name} (a function in a data table)");
+        foreach (var (function, chain) in inData.Imports)
+            AddLibcFunction(function, $"{string.Join(" → ", chain)} → {function}", found, unknown);
+        foreach (var (number, chain) in inData.Syscalls)
+        {
+            if (SyscallTable.Name(number, SeccompArch.X86_64) is { } syscall)
+                found.Add((syscall, $"{string.Join(" → ", chain)} → syscall {number}"));
+        }
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var queue = new Queue<string>(summary.Opened);
         while (queue.TryDequeue(out var soname))

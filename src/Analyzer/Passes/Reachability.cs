@@ -13,7 +13,9 @@ namespace Portcullis.Analyzer.Passes;
 /// interface: newobj, box, initobj, typeof, and the generic arguments of a generic method
 /// (AddHostedService&lt;T&gt;, AddSingleton&lt;TService, TImpl&gt;), whose constructors DI calls by reflection, as
 /// it does for typeof; <c>Type.GetType("constant")</c> is followed the same way, its static methods too. Each reached method keeps the
-/// step that first reached it, so evidence can name the path from the app's call site to the P/Invoke.
+/// step that first reached it, so evidence can name the path from the app's call site to the P/Invoke. Code behind
+/// a method's bool flag (<see cref="LastFlag"/>) runs only once some caller may pass true: a constant false keeps it
+/// out, a caller handing its own flag on keeps it out until that caller's flag turns on.
 /// The walk runs over compiled code (<see cref="CodeModules"/>): the framework's comes from the cache.
 /// </summary>
 internal sealed class Reachability
@@ -35,7 +37,16 @@ internal sealed class Reachability
     private readonly HashSet<(CodeRef, string)> _filled = [];
     private readonly Dictionary<string, Step> _invokedSlots = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<CodeRef>> _waitingForSlot = new(StringComparer.Ordinal);
-    private readonly Queue<CodeRef> _work = new();
+    private readonly Queue<(CodeRef Method, bool FlaggedOnly)> _work = new();
+    private readonly HashSet<CodeRef> _walked = [];
+
+    // Methods whose flagged code (LastFlag: runs only when the last bool parameter is true) may run, and the slots
+    // called with a flag that may be true; who passes their own flag on to whom, for when theirs turns on.
+    private readonly HashSet<CodeRef> _flagOn = [];
+    private readonly HashSet<string> _slotFlagOn = new(StringComparer.Ordinal);
+    private readonly Dictionary<CodeRef, List<CodeRef>> _passesFlagTo = [];
+    private readonly Dictionary<CodeRef, List<string>> _passesFlagToSlot = [];
+    private readonly Dictionary<string, List<CodeRef>> _reachedThroughSlot = new(StringComparer.Ordinal);
 
     public Reachability(AppAssemblies app, CodeModules code)
     {
@@ -82,38 +93,92 @@ internal sealed class Reachability
                 }
             }
         }
-        while (_work.TryDequeue(out var method))
-            Walk(method);
+        while (_work.TryDequeue(out var item))
+            Walk(item.Method, item.FlaggedOnly);
         return this;
     }
 
-    private void Reach(CodeRef method, Step step)
+    /// <param name="flagOn">Whether the method's flagged code may run for this caller (a root, reflection or a delegate: yes).</param>
+    private void Reach(CodeRef method, Step step, bool flagOn = true)
     {
+        if (flagOn)
+            FlagOn(method);
         if (!_reached.TryAdd(method, step))
             return;
-        _work.Enqueue(method);
+        _work.Enqueue((method, false));
         var declaring = _code.Method(method).DeclaringType;
         if (_code.Type(method with { Token = declaring }).StaticConstructor is var cctor and not 0)
             Reach(new CodeRef(method.Module, cctor), step);
     }
 
-    private void Walk(CodeRef method)
+    // Its flagged code runs from now on: walk it if the rest was walked, and turn on the flags it passes on (a
+    // worklist, not recursion: chains of methods passing their flag on can be long).
+    private void FlagOn(CodeRef method)
+    {
+        var pending = new Stack<CodeRef>();
+        pending.Push(method);
+        while (pending.TryPop(out var m))
+        {
+            if (!_flagOn.Add(m))
+                continue;
+            if (_walked.Contains(m))
+                _work.Enqueue((m, true));
+            if (_passesFlagTo.Remove(m, out var callees))
+                foreach (var callee in callees)
+                    pending.Push(callee);
+            if (_passesFlagToSlot.Remove(m, out var slots))
+                foreach (var slot in slots)
+                    if (_slotFlagOn.Add(slot))
+                        foreach (var reached in _reachedThroughSlot.GetValueOrDefault(slot, []))
+                            pending.Push(reached);
+        }
+    }
+
+    private void SlotFlagOn(string slot)
+    {
+        if (!_slotFlagOn.Add(slot))
+            return;
+        foreach (var m in _reachedThroughSlot.GetValueOrDefault(slot, []).ToList())
+            FlagOn(m);
+    }
+
+    // Whether a call from caller may pass a true flag; a caller passing its own, while that is off, is noted.
+    private bool FlagPassed(CodeOp op, CodeRef caller, CodeRef callee, string? slot)
+    {
+        if (op.Flag == FlagArgument.False)
+            return false;
+        if (op.Flag != FlagArgument.CallersFlag || _flagOn.Contains(caller))
+            return true;
+        if (slot is null)
+            (_passesFlagTo.TryGetValue(caller, out var list) ? list : _passesFlagTo[caller] = []).Add(callee);
+        else
+            (_passesFlagToSlot.TryGetValue(caller, out var slots) ? slots : _passesFlagToSlot[caller] = []).Add(slot);
+        return false;
+    }
+
+    private void Walk(CodeRef method, bool flaggedOnly)
     {
         var compiled = _code.Method(method);
         if (compiled.IsPInvoke)
         {
-            PInvokes.Add(method);
+            if (!flaggedOnly)
+                PInvokes.Add(method);
             return;
         }
+        _walked.Add(method);
         foreach (var op in compiled.Ops)
         {
+            if (flaggedOnly ? !op.Flagged : op.Flagged && !_flagOn.Contains(method))
+                continue;
             var step = new Step(method, op.Offset);
             switch (op.Kind)
             {
                 case OpKind.Reach:
-                    Reach(op.Target, step);
+                    Reach(op.Target, step, FlagPassed(op, method, op.Target, null));
                     break;
                 case OpKind.Dispatch:
+                    if (FlagPassed(op, method, op.Target, op.Text!))
+                        SlotFlagOn(op.Text!);
                     Dispatch(op.Text!, step);
                     break;
                 case OpKind.Instantiate:
@@ -156,8 +221,15 @@ internal sealed class Reachability
         if (_waitingForSlot.Remove(slot, out var waiting))
         {
             foreach (var m in waiting)
-                Reach(m, step);
+                ReachThroughSlot(m, slot, step);
         }
+    }
+
+    // An override reached through a slot gets the slot's flag, now and when it turns on.
+    private void ReachThroughSlot(CodeRef method, string slot, Step step)
+    {
+        (_reachedThroughSlot.TryGetValue(slot, out var list) ? list : _reachedThroughSlot[slot] = []).Add(method);
+        Reach(method, step, _slotFlagOn.Contains(slot));
     }
 
     // An instantiated type's virtuals, its base types' included, fill their class slots and, by key, the slots of
@@ -192,7 +264,7 @@ internal sealed class Reachability
         if (!_filled.Add((method, slot)))
             return;
         if (_invokedSlots.ContainsKey(slot))
-            Reach(method, instantiated);
+            ReachThroughSlot(method, slot, instantiated);
         else
             (_waitingForSlot.TryGetValue(slot, out var list) ? list : _waitingForSlot[slot] = []).Add(method);
     }
