@@ -49,7 +49,7 @@ foreach (var (sample, testProject, drive) in apps)
     // its test time (and the overhead net of it) is not measured here.
     var testApp = Path.Combine(ws.Root, testProject, "bin", "Release", "net10.0", testProject);
     var vstest = File.ReadAllText(Path.Combine(ws.Root, testProject, testProject + ".csproj")).Contains("Microsoft.NET.Test.Sdk", StringComparison.Ordinal);
-    double? tests = vstest ? null : Time(() => Run(Path.GetDirectoryName(testApp)!, testApp));
+    double? tests = vstest || !File.Exists(testApp) ? null : Time(() => Run(Path.GetDirectoryName(testApp)!, testApp));
     var label = shelf ? "Shelf/" + testProject["Shelf.".Length..^".Tests".Length] : sample;
 
     var profile = JsonNode.Parse(File.ReadAllText(Path.Combine(ws.ProfileDirectory(), "seccomp.json")))!;
