@@ -372,6 +372,19 @@ public static class FlagLater
     private static void Later() => FlagLinks.Outer("/tmp/portcullis-flag-b", true);
 }
 
+// A vararg call pushes its extra arguments last: the constant before the call is not the flag.
+[Expect("symlink")]
+public static class FlagVararg
+{
+    public static void Run() => Make(true, __arglist(0));
+
+    private static void Make(bool really, __arglist)
+    {
+        if (really)
+            File.CreateSymbolicLink("/tmp/portcullis-flag-d", "/");
+    }
+}
+
 // True through a virtual call: the override's flagged code runs.
 [Expect("symlink")]
 public static class FlagVirtual

@@ -218,6 +218,47 @@ public sealed class DynamicLinkingTests
     }
 
     [Fact]
+    public void An_opened_library_calling_back_through_a_table_the_loader_hands_it_reaches_the_loader_s_own_functions()
+    {
+        // The loader registers a static callback table with a function it looked up; the opened library calls through
+        // it. Only the loader's table function makes fsync.
+        var gcc = Requires.Tool("gcc", "gcc");
+        var dir = Directory.CreateTempSubdirectory("portcullis-dlsym-").FullName;
+        try
+        {
+            var target = Path.Combine(dir, "libbar.so");
+            File.WriteAllText(Path.Combine(dir, "bar.c"), """
+                struct cbs { int (*commit)(int); };
+                int bar_register(const struct cbs *c, int fd) { return c->commit(fd); }
+                """);
+            Run(gcc, "-shared", "-fPIC", "-O2", "-o", target, Path.Combine(dir, "bar.c"));
+            var loader = Path.Combine(dir, "libshim.so");
+            File.WriteAllText(Path.Combine(dir, "shim.c"), """
+                #include <dlfcn.h>
+                #include <unistd.h>
+                struct cbs { int (*commit)(int); };
+                static int on_commit(int fd) { return fsync(fd); }
+                static const struct cbs table = { on_commit };
+                static int (*register_ptr)(const struct cbs *, int);
+                void shim_load(void) { register_ptr = (int (*)(const struct cbs *, int))dlsym(dlopen("libbar.so", RTLD_NOW), "bar_register"); }
+                int shim_open(int fd) { return register_ptr(&table, fd); }
+                """);
+            Run(gcc, "-shared", "-fPIC", "-O2", "-o", loader, Path.Combine(dir, "shim.c"));
+
+            var summary = LibrarySummary.Compute(loader);
+            Assert.False(summary.Exports["shim_open"].UnresolvedIndirect);
+            var linking = new DynamicLinking([target], LibrarySummary.Compute);
+            Assert.True(linking.Resolve(summary, "shim_open").Unresolved);
+            Assert.DoesNotContain("fsync", linking.PointerTargets().LibcFunctions.Keys);
+            Assert.Contains("fsync", linking.PointerTargets(summary).LibcFunctions.Keys);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
     public void A_function_calling_the_pointer_it_is_handed_is_resolved_by_what_its_callers_pass()
     {
         GccLibrary.With("libhanded.so", """

@@ -8,7 +8,7 @@ namespace Portcullis.Analyzer.Il;
 /// (FileStream's Flush(bool flushToDisk) calls fsync only then) runs only for callers that pass true, or a value
 /// analysis cannot see (<see cref="FlagArgument"/>). Callers are read at the call: the instruction right before it
 /// pushes the last argument, ldc.i4.0 for false or ldarg of the caller's own flag, unless control can reach the
-/// call from elsewhere (it is a branch target).
+/// call from elsewhere (it is a branch target) or the call is vararg.
 /// </summary>
 internal static class LastFlag
 {
@@ -41,7 +41,9 @@ internal static class LastFlag
     /// <param name="targets">The calling body's branch targets.</param>
     public static FlagArgument Passed(Instruction call, MethodDefinition callee, ParameterDefinition? callersFlag, HashSet<Instruction> targets)
     {
+        // A vararg call pushes its extra arguments after the declared ones: the last push is not the flag.
         if (call.OpCode.Code is not (Code.Call or Code.Callvirt or Code.Newobj) || callee.Parameters.Count == 0
+            || callee.CallingConvention == MethodCallingConvention.VarArg || call.Operand is MethodReference { CallingConvention: MethodCallingConvention.VarArg }
             || callee.Parameters[^1].ParameterType.MetadataType != MetadataType.Boolean || targets.Contains(call) || call.Previous is not { } pushed)
             return FlagArgument.Unknown;
         if (pushed.OpCode.Code is Code.Ldc_I4_0)

@@ -94,13 +94,18 @@ public sealed partial class DynamicLinking
     /// comes from code that takes the address, which is an edge of that code; so this set, with the exports dlsym
     /// hands out, is closed: it is what the fallback allows instead of every function the libraries import.
     /// </summary>
-    public DynamicReach PointerTargets()
+    /// <param name="caller">
+    /// The library that opened them, whose own tables they may be handed and call into (a callback struct it registers
+    /// with a function it looked up): its functions in data count too.
+    /// </param>
+    public DynamicReach PointerTargets(LibrarySummary? caller = null)
     {
         const string Label = "(a function in a data table)";
         var seeds = new List<(LibrarySummary, string, ExportSummary?, List<string>)>();
-        foreach (var path in scope)
+        IEnumerable<string> libraries = caller is null || scope.Contains(caller.Path) ? scope : [.. scope, caller.Path];
+        foreach (var path in libraries)
         {
-            var summary = summaries(path);
+            var summary = path == caller?.Path ? caller : summaries(path);
             var file = Path.GetFileName(path);
             seeds.Add((summary, Label, summary.Graph.SummariseInData($"{file} {Label}"), []));
             var named = summary.ImportsInData.ToDictionary(n => n, IReadOnlyList<string> (_) => [$"{file} (a pointer in data)"], StringComparer.Ordinal);

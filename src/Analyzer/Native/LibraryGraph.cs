@@ -42,14 +42,18 @@ public sealed record LibraryGraph(IReadOnlyList<string> Strings, IReadOnlyList<G
                 [.. facts.Imports.Select(String)],
                 [.. facts.DynamicImports.Select(String)],
                 [.. facts.Syscalls],
-                facts.UnresolvedIndirect > 0,
-                fallbacks.FirstOrDefault(f => facts.Imports.Contains(f.Marker, StringComparer.Ordinal))?.Failed));
+                facts.UnresolvedIndirect > 0));
         }
         var exports = new SortedDictionary<string, int>(StringComparer.Ordinal);
         foreach (var export in elf.Exports)
             if (functionIndex.TryGetValue(export.Address, out var index))
                 exports.TryAdd(export.Name, index);
         var inData = elf.LocalSlots.Values.Where(functionIndex.ContainsKey).Select(a => functionIndex[a]).Distinct().Order().ToArray();
+        foreach (var fallback in fallbacks)
+        {
+            if (Knowledge.NativeFallbacks.Holds(fallback, functions, strings, exports.Values.Concat(inData).ToHashSet()) is { } function)
+                functions[function] = functions[function] with { FallbackOf = fallback.Failed };
+        }
         return new LibraryGraph(strings, functions, exports, inData);
 
         int String(string s)

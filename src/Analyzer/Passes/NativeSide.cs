@@ -179,11 +179,12 @@ internal sealed class NativeSide
 
     private (ExportResult Result, IEnumerable<string> Inputs) ComputeInTables(string library)
     {
-        var linking = Linking(LibrarySummaries.Of(library));
+        var summary = LibrarySummaries.Of(library);
+        var linking = Linking(summary);
         var found = new List<(string, string)>();
         var unknown = new List<UnknownFunction>();
-        AddReach(linking.PointerTargets(), "", found, unknown);
-        return (new ExportResult(Grouped(found), false, unknown), linking.Files);
+        AddReach(linking.PointerTargets(summary), "", found, unknown);
+        return (new ExportResult(Grouped(found), false, unknown), [library, .. linking.Files]);
     }
 
     /// <summary>What a walk through the opened libraries reached: its libc functions' syscalls and its raw syscalls, each path led by <paramref name="lead"/>.</summary>

@@ -12,7 +12,9 @@ namespace Portcullis.Profiles.Generation;
 /// (libcoreclr imports both, for createdump and for signals; x86_64 glibc's dup2 is the dup2 syscall, so not dup3,
 /// which ArchTranslation adds where dup2 does not exist), listen and accept4 (the diagnostics server's
 /// thread listens on the socket start-up binds, after a short run may have exited: strace of a long-running
-/// worker shows it; it accepts when a tool such as dotnet-monitor connects).</para>
+/// worker shows it; it accepts when a tool such as dotnet-monitor connects), sendto and recvfrom (its answers to
+/// that tool: libcoreclr imports send and recv, which x86_64 glibc makes as sendto and recvfrom) and connect (with
+/// DOTNET_DiagnosticPorts set the runtime connects to the tool instead, dotnet-monitor's connect mode).</para>
 /// </summary>
 public static class DotnetRuntimeBase
 {
@@ -27,7 +29,7 @@ public static class DotnetRuntimeBase
         "sched_get_priority_min", "sched_getaffinity", "sched_getparam", "sched_getscheduler", "sched_setaffinity", "sched_setscheduler",
         "sched_yield", "set_robust_list", "set_tid_address", "sigaltstack", "socket", "stat", "statfs", "sysinfo", "tgkill", "unlink", "write",
         // added by hand, see above
-        "clone", "fstatfs", "uname", "getcwd", "dup2", "kill", "listen", "accept4",
+        "clone", "fstatfs", "uname", "getcwd", "dup2", "kill", "listen", "accept4", "sendto", "recvfrom", "connect",
     ];
 
     public static IEnumerable<SyscallEvidence> Evidence => Names.Select(n => new SyscallEvidence(n, SourceKind.DotnetRuntime, Measured));

@@ -14,7 +14,7 @@ public sealed class GenerationReportTests
         Recordings = [new LabeledRecording("Shop.Tests", new Recording { Syscalls = [new SyscallObservation(SeccompArch.X86_64, 0, "read", 3, Ptrace), new SyscallObservation(SeccompArch.X86_64, 1, "write", 1, Ptrace)] })],
         Evidence =
         [
-            new SyscallEvidence("connect", SourceKind.Predicted, "Program::<Main>$ (Program.cs:19) → WebApplication::Run"),
+            new SyscallEvidence("shutdown", SourceKind.Predicted, "Program::<Main>$ (Program.cs:19) → WebApplication::Run"),
             new SyscallEvidence("bind", SourceKind.Predicted, "Program::<Main>$ (Program.cs:19) → WebApplication::Run"),
             new SyscallEvidence("read", SourceKind.Predicted, "Program::<Main>$ (Program.cs:19) → WebApplication::Run"),
             new SyscallEvidence("unlinkat", SourceKind.Predicted, "Cleaner::Run (Cleaner.cs:7) → File::Delete"),
@@ -31,7 +31,7 @@ public sealed class GenerationReportTests
         var lines = report.Split('\n');
 
         Assert.Contains("- Shop.Tests: `read`, `write`", lines);
-        Assert.Contains("- Program::<Main>$ (Program.cs:19) → WebApplication::Run: `bind`, `connect` (and 1 already there)", lines);
+        Assert.Contains("- Program::<Main>$ (Program.cs:19) → WebApplication::Run: `bind`, `shutdown` (and 1 already there)", lines);
         Assert.Contains("- Cleaner::Run (Cleaner.cs:7) → File::Delete: `unlinkat`", lines);
         Assert.Single(lines, l => l.StartsWith("- " + DotnetRuntimeBase.Measured + ":", StringComparison.Ordinal));
         Assert.Single(lines, l => l.StartsWith("- " + ContainerRuntimeBase.Versions + ":", StringComparison.Ordinal));
@@ -39,7 +39,7 @@ public sealed class GenerationReportTests
         Assert.StartsWith("recorded 2, predicted +3, .NET runtime base +", parts, StringComparison.Ordinal);
         Assert.Contains(parts, report, StringComparison.Ordinal);
         Assert.True(report.IndexOf("## Why, by reason", StringComparison.Ordinal) < report.IndexOf("## Allowed syscalls", StringComparison.Ordinal));
-        Assert.Contains("| `connect` | predicted: Program::<Main>$ (Program.cs:19) → WebApplication::Run |", lines);
+        Assert.Contains("| `shutdown` | predicted: Program::<Main>$ (Program.cs:19) → WebApplication::Run |", lines);
     }
 
     [Fact]
