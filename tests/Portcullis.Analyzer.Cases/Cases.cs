@@ -424,3 +424,70 @@ public sealed class FlagLinkerDerived : FlagLinker
             Directory.CreateSymbolicLink(path, "/");
     }
 }
+
+// A static abstract interface member is called through `constrained. T call`: the implementation of each type given
+// as T runs, whether T is a generic method's argument (symlink) or a generic type's (rename); an implementor never
+// given as T does not (vfork).
+[Expect("symlink", "rename"), Forbid("vfork", "execve")]
+public static class StaticAbstractDispatch
+{
+    public static void Run()
+    {
+        StaticMakers.Make<SymlinkMaker>("/tmp/portcullis-static-a");
+        new StaticMakerRunner<RenameMaker>().Go("/tmp/portcullis-static-b");
+    }
+}
+
+// A static virtual member's default body runs for a T that does not override it; an override in a base class of T
+// runs for T.
+[Expect("symlink", "rename"), Forbid("vfork", "execve")]
+public static class StaticVirtualDefaults
+{
+    public static void Run()
+    {
+        StaticMakers.Touch<PlainMaker>("/tmp/portcullis-static-c");
+        StaticMakers.Make<DerivedRenameMaker>("/tmp/portcullis-static-d");
+    }
+}
+
+public interface IStaticMaker
+{
+    static abstract void Make(string path);
+
+    static virtual void Touch(string path) => File.CreateSymbolicLink(path, "/");
+}
+
+public static class StaticMakers
+{
+    public static void Make<T>(string path) where T : IStaticMaker => T.Make(path);
+
+    public static void Touch<T>(string path) where T : IStaticMaker => T.Touch(path);
+}
+
+public sealed class StaticMakerRunner<T> where T : IStaticMaker
+{
+    public void Go(string path) => T.Make(path);
+}
+
+public readonly struct SymlinkMaker : IStaticMaker
+{
+    public static void Make(string path) => File.CreateSymbolicLink(path, "/");
+}
+
+public class RenameMaker : IStaticMaker
+{
+    public static void Make(string path) => File.Move(path, path + ".moved");
+}
+
+public sealed class DerivedRenameMaker : RenameMaker;
+
+public readonly struct PlainMaker : IStaticMaker
+{
+    public static void Make(string path) => Directory.CreateDirectory(path);
+}
+
+// Never given as T: its implementation must not count.
+public sealed class ProcessMaker : IStaticMaker
+{
+    public static void Make(string path) => Process.Start("/bin/true", path);
+}

@@ -5,7 +5,8 @@ namespace Portcullis.Analyzer.Il;
 /// whether it can be created, its base type, the compiler-generated type it is nested in (a lambda's closure class
 /// lives as long as its outer), and its static constructor (0: none), constructors, overridable methods with the
 /// slots each fills, static methods (what a type looked up by name is called through), and the slots of every
-/// interface it declares it implements, inherited interfaces included (Interface::Name/arity).
+/// interface it declares it implements, inherited interfaces included (Interface::Name/arity), and its static
+/// methods that implement an interface's static virtual members, with the slots each fills.
 /// </summary>
 internal sealed record CompiledType(
     string Name,
@@ -17,7 +18,8 @@ internal sealed record CompiledType(
     int[] Constructors,
     VirtualMethod[] Virtuals,
     int[] StaticMethods,
-    string[] InterfaceSlots);
+    string[] InterfaceSlots,
+    VirtualMethod[] StaticVirtuals);
 
 /// <summary>
 /// A non-abstract virtual method, its key (Name/arity, what an interface method it implements implicitly has too),

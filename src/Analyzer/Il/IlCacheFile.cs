@@ -11,7 +11,7 @@ namespace Portcullis.Analyzer.Il;
 internal static class IlCacheFile
 {
     private const int Magic = 0x4C494350; // "PCIL"
-    private const int FormatVersion = 3;
+    private const int FormatVersion = 4;
     private const int None = -2;
     private const int Self = -1;
 
@@ -54,6 +54,20 @@ internal static class IlCacheFile
                     values[i] = r.Int();
                 return values;
             }
+            VirtualMethod[] Virtuals()
+            {
+                var virtuals = new VirtualMethod[r.Int()];
+                for (var i = 0; i < virtuals.Length; i++)
+                {
+                    var method = r.Int();
+                    var key = Text()!;
+                    var slots = new string[r.Int()];
+                    for (var j = 0; j < slots.Length; j++)
+                        slots[j] = Text()!;
+                    virtuals[i] = new VirtualMethod(method, key, slots);
+                }
+                return virtuals;
+            }
             var types = new List<(int, CompiledType)>();
             for (var n = r.Int(); n > 0; n--)
             {
@@ -65,21 +79,12 @@ internal static class IlCacheFile
                 var outer = Ref();
                 var cctor = r.Int();
                 var ctors = Ints();
-                var virtuals = new VirtualMethod[r.Int()];
-                for (var i = 0; i < virtuals.Length; i++)
-                {
-                    var method = r.Int();
-                    var key = Text()!;
-                    var slots = new string[r.Int()];
-                    for (var j = 0; j < slots.Length; j++)
-                        slots[j] = Text()!;
-                    virtuals[i] = new VirtualMethod(method, key, slots);
-                }
+                var virtuals = Virtuals();
                 var statics = Ints();
                 var interfaceSlots = new string[r.Int()];
                 for (var i = 0; i < interfaceSlots.Length; i++)
                     interfaceSlots[i] = Text()!;
-                types.Add((token, new CompiledType(name, ns, isAbstract, baseType, outer, cctor, ctors, virtuals, statics, interfaceSlots)));
+                types.Add((token, new CompiledType(name, ns, isAbstract, baseType, outer, cctor, ctors, virtuals, statics, interfaceSlots, Virtuals())));
             }
             var methods = new List<(int, CompiledMethod)>();
             for (var n = r.Int(); n > 0; n--)
@@ -136,6 +141,18 @@ internal static class IlCacheFile
             return index;
         }
         void Text(BinaryWriter w, string? text) => w.Write(text is null ? -1 : Intern(text));
+        void Virtuals(BinaryWriter w, VirtualMethod[] virtuals)
+        {
+            w.Write(virtuals.Length);
+            foreach (var v in virtuals)
+            {
+                w.Write(v.Token);
+                Text(w, v.Key);
+                w.Write(v.Slots.Length);
+                foreach (var s in v.Slots)
+                    Text(w, s);
+            }
+        }
         void Ref(BinaryWriter w, CodeRef r)
         {
             if (r.IsNone)
@@ -171,19 +188,12 @@ internal static class IlCacheFile
                     Ref(w, t.CompilerGeneratedOuter);
                     w.Write(t.StaticConstructor);
                     Ints(w, t.Constructors);
-                    w.Write(t.Virtuals.Length);
-                    foreach (var v in t.Virtuals)
-                    {
-                        w.Write(v.Token);
-                        Text(w, v.Key);
-                        w.Write(v.Slots.Length);
-                        foreach (var s in v.Slots)
-                            Text(w, s);
-                    }
+                    Virtuals(w, t.Virtuals);
                     Ints(w, t.StaticMethods);
                     w.Write(t.InterfaceSlots.Length);
                     foreach (var s in t.InterfaceSlots)
                         Text(w, s);
+                    Virtuals(w, t.StaticVirtuals);
                 }
                 w.Write(module.Methods.Count);
                 foreach (var (token, m) in module.Methods)

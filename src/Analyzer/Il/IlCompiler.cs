@@ -26,6 +26,7 @@ internal sealed class IlCompiler
             var flag = LastFlag.Of(method);
             var unflagged = flag is null ? linux : LiveCode.Reachable(method.Body, i => LinuxConstants.ValueOf(i) ?? (LastFlag.Loads(i, flag) ? false : null));
             var targets = LiveCode.BranchTargets(method.Body);
+            var typeArguments = new HashSet<(CodeRef, bool)>();
             foreach (var instruction in method.Body.Instructions)
             {
                 if (!linux.Contains(instruction))
@@ -52,6 +53,7 @@ internal sealed class IlCompiler
                             ops.Add(new CodeOp(OpKind.ReachStaticConstructor, Ref(owner), instruction.Offset, null));
                         break;
                 }
+                TypeArguments(ops, instruction, !unflagged.Contains(instruction), typeArguments);
                 if (!unflagged.Contains(instruction))
                 {
                     for (var i = first; i < ops.Count; i++)
@@ -79,7 +81,22 @@ internal sealed class IlCompiler
             [.. type.Methods.Where(m => m.IsConstructor && !m.IsStatic).Select(m => m.MetadataToken.ToInt32())],
             [.. type.Methods.Where(m => m.IsVirtual && !m.IsAbstract).Select(m => new VirtualMethod(m.MetadataToken.ToInt32(), Key(m.Name, m.Parameters.Count), [.. Slots(type, m)]))],
             [.. type.Methods.Where(m => m.IsStatic && !m.IsConstructor).Select(m => m.MetadataToken.ToInt32())],
-            [.. InterfaceSlots(type)]);
+            [.. InterfaceSlots(type, instance: true)],
+            [.. StaticVirtuals(type)]);
+    }
+
+    // A static method implements an interface's static virtual member explicitly (.override, what C# emits) or, for
+    // other compilers, by name and arity: both only widen what a call through T reaches.
+    private IEnumerable<VirtualMethod> StaticVirtuals(TypeDefinition type)
+    {
+        var implicitSlots = InterfaceSlots(type, instance: false).ToLookup(slot => slot[(slot.LastIndexOf("::", StringComparison.Ordinal) + 2)..], StringComparer.Ordinal);
+        foreach (var m in type.Methods.Where(m => m.IsStatic && !m.IsConstructor && !m.IsAbstract))
+        {
+            var key = Key(m.Name, m.Parameters.Count);
+            string[] slots = [.. m.Overrides.Select(o => Slot(o.DeclaringType, o.Name, o.Parameters.Count)).Concat(implicitSlots[key]).Distinct(StringComparer.Ordinal)];
+            if (slots.Length > 0)
+                yield return new VirtualMethod(m.MetadataToken.ToInt32(), key, slots);
+        }
     }
 
     public CodeRef Ref(IMemberDefinition definition) =>
@@ -98,12 +115,53 @@ internal sealed class IlCompiler
         if (IsReflectionByName(resolved))
             ops.Add(new CodeOp(OpKind.ReflectByName, CodeRef.None, offset, lastString));
         var flag = LastFlag.Passed(instruction, resolved, callersFlag, targets);
-        if (code is Code.Callvirt or Code.Ldvirtftn && resolved.IsVirtual)
+        // A static virtual member is called through `constrained. T call` (or ldftn): T's implementation runs.
+        if ((code is Code.Callvirt or Code.Ldvirtftn || resolved.IsStatic) && resolved.IsVirtual)
             ops.Add(new CodeOp(OpKind.Dispatch, Ref(resolved), offset, Slot(resolved.DeclaringType, resolved.Name, resolved.Parameters.Count), Flag: flag));
         if (!resolved.IsAbstract)
             ops.Add(new CodeOp(OpKind.Reach, Ref(resolved), offset, null, Flag: flag));
         if (code is Code.Newobj)
             ops.Add(new CodeOp(OpKind.Instantiate, Ref(resolved.DeclaringType), offset, null));
+    }
+
+    // The types an instruction gives as generic arguments, once per method (once more outside flagged code when
+    // first met inside it).
+    private void TypeArguments(List<CodeOp> ops, Instruction instruction, bool flagged, HashSet<(CodeRef, bool)> seen)
+    {
+        var generic = instruction.Operand switch
+        {
+            MethodReference m => m.DeclaringType,
+            FieldReference f => f.DeclaringType,
+            TypeReference t => t,
+            _ => null,
+        };
+        var found = new List<TypeReference>();
+        if (instruction.OpCode.Code is Code.Constrained && generic is not null)
+            found.Add(generic);
+        Arguments(generic, found);
+        foreach (var argument in found)
+        {
+            if (argument.GetElementType() is GenericParameter || Resolve(argument) is not { } type)
+                continue;
+            var target = Ref(type);
+            if (seen.Contains((target, false)) || !seen.Add((target, flagged)))
+                continue;
+            ops.Add(new CodeOp(OpKind.TypeArgument, target, instruction.Offset, null, Flagged: flagged));
+        }
+    }
+
+    private static void Arguments(TypeReference? reference, List<TypeReference> found)
+    {
+        if (reference is TypeSpecification { ElementType: var element } and not GenericInstanceType)
+            Arguments(element, found);
+        if (reference is not GenericInstanceType g)
+            return;
+        foreach (var argument in g.GenericArguments)
+        {
+            if (argument is not TypeSpecification || argument is GenericInstanceType)
+                found.Add(argument);
+            Arguments(argument, found);
+        }
     }
 
     private void Construct(List<CodeOp> ops, TypeReference reference, int offset)
@@ -143,8 +201,8 @@ internal sealed class IlCompiler
     }
 
     // Every slot of every interface the type declares, with the interfaces those inherit: an instantiated type's
-    // virtual of the same key may fill it implicitly.
-    private IEnumerable<string> InterfaceSlots(TypeDefinition type)
+    // virtual of the same key may fill it implicitly. Instance slots, or the static virtual ones.
+    private IEnumerable<string> InterfaceSlots(TypeDefinition type, bool instance)
     {
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var pending = new Stack<TypeReference>(type.Interfaces.Select(i => i.InterfaceType));
@@ -152,7 +210,7 @@ internal sealed class IlCompiler
         {
             if (Resolve(reference) is not { } definition || !seen.Add(TypeName(definition)))
                 continue;
-            foreach (var m in definition.Methods.Where(m => m.IsVirtual && !m.IsStatic))
+            foreach (var m in definition.Methods.Where(m => m.IsVirtual && m.IsStatic != instance))
                 yield return Slot(definition, m.Name, m.Parameters.Count);
             foreach (var inherited in definition.Interfaces)
                 pending.Push(inherited.InterfaceType);

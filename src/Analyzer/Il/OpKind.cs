@@ -18,6 +18,12 @@ internal enum OpKind : byte
     /// <summary>A static field is touched: its type's static constructor runs.</summary>
     ReachStaticConstructor,
 
+    /// <summary>
+    /// A type given as a generic argument (of a method, or of the type a member belongs to), or named by a
+    /// <c>constrained.</c> prefix: code inside the generic may call its static virtual members through T.
+    /// </summary>
+    TypeArgument,
+
     /// <summary>Type.GetType with <see cref="CodeOp.Text"/> the constant before it, or null when the name is not a constant.</summary>
     ReflectByName,
 }

@@ -12,7 +12,9 @@ namespace Portcullis.Analyzer.Passes;
 /// Type that reachable code instantiates, an interface call the implementations in types that implement that
 /// interface: newobj, box, initobj, typeof, and the generic arguments of a generic method
 /// (AddHostedService&lt;T&gt;, AddSingleton&lt;TService, TImpl&gt;), whose constructors DI calls by reflection, as
-/// it does for typeof; <c>Type.GetType("constant")</c> is followed the same way, its static methods too. Each reached method keeps the
+/// it does for typeof; <c>Type.GetType("constant")</c> is followed the same way, its static methods too. A call to a
+/// static virtual interface member (<c>constrained. T call</c>) reaches the implementations in the types code gives
+/// as generic arguments, and in their base types. Each reached method keeps the
 /// step that first reached it, so evidence can name the path from the app's call site to the P/Invoke. Code behind
 /// a method's bool flag (<see cref="LastFlag"/>) runs only once some caller may pass true: a constant false keeps it
 /// out, a caller handing its own flag on keeps it out until that caller's flag turns on.
@@ -34,6 +36,7 @@ internal sealed class Reachability
     private readonly Dictionary<CodeRef, Step> _reached = [];
     private readonly HashSet<CodeRef> _instantiated = [];
     private readonly HashSet<CodeRef> _constructed = [];
+    private readonly HashSet<CodeRef> _typeArguments = [];
     private readonly HashSet<(CodeRef, string)> _filled = [];
     private readonly Dictionary<string, Step> _invokedSlots = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<CodeRef>> _waitingForSlot = new(StringComparer.Ordinal);
@@ -187,6 +190,9 @@ internal sealed class Reachability
                 case OpKind.Construct:
                     Construct(op.Target, step);
                     break;
+                case OpKind.TypeArgument:
+                    TypeArgument(op.Target, step);
+                    break;
                 case OpKind.ReachStaticConstructor:
                     if (_code.Type(op.Target).StaticConstructor is var cctor and not 0)
                         Reach(op.Target with { Token = cctor }, step);
@@ -238,9 +244,7 @@ internal sealed class Reachability
     {
         if (!_instantiated.Add(type))
             return;
-        var chain = new List<CodeRef>();
-        for (var t = type; !t.IsNone && !chain.Contains(t); t = _code.Type(t).Base)
-            chain.Add(t);
+        var chain = WithBases(type);
         var interfaceSlots = chain.SelectMany(t => _code.Type(t).InterfaceSlots).Distinct(StringComparer.Ordinal)
             .ToLookup(slot => slot[(slot.LastIndexOf("::", StringComparison.Ordinal) + 2)..], StringComparer.Ordinal);
         foreach (var owner in chain)
@@ -257,6 +261,14 @@ internal sealed class Reachability
         }
     }
 
+    private List<CodeRef> WithBases(CodeRef type)
+    {
+        var chain = new List<CodeRef>();
+        for (var t = type; !t.IsNone && !chain.Contains(t); t = _code.Type(t).Base)
+            chain.Add(t);
+        return chain;
+    }
+
     // Reached by whichever came last, the call through the slot or the instantiation: that is what made it reachable
     // (an async method's MoveNext is reached where its state machine is created, not where some other one was started).
     private void Fill(CodeRef method, string slot, Step instantiated)
@@ -269,9 +281,26 @@ internal sealed class Reachability
             (_waitingForSlot.TryGetValue(slot, out var list) ? list : _waitingForSlot[slot] = []).Add(method);
     }
 
+    // A type given as T: generic code may call T's static virtual members (`constrained. T call`), which resolve to
+    // the implementation in T or in a base type of T.
+    private void TypeArgument(CodeRef type, Step step)
+    {
+        if (!_typeArguments.Add(type))
+            return;
+        foreach (var owner in WithBases(type))
+        {
+            foreach (var implementation in _code.Type(owner).StaticVirtuals)
+            {
+                foreach (var slot in implementation.Slots)
+                    Fill(owner with { Token = implementation.Token }, slot, step);
+            }
+        }
+    }
+
     // typeof(T), a generic method's type argument, or a type named by a constant: reflection (DI, hosts) may create it.
     private void Construct(CodeRef type, Step step)
     {
+        TypeArgument(type, step);
         if (!_constructed.Add(type))
             return;
         var compiled = _code.Type(type);
