@@ -135,54 +135,46 @@ public sealed class DynamicLinkingTests
     [Fact]
     public void A_gcc_built_loader_s_lookups_fallbacks_printed_names_and_wrappers_are_followed_into_the_opened_library()
     {
-        var gcc = Requires.Tool("gcc", "gcc");
-        var dir = Directory.CreateTempSubdirectory("portcullis-dlsym-").FullName;
-        try
+        GccLibrary.With([("libtarget.so", """
+            #include <unistd.h>
+            int direct_fn(int fd) { return (int)write(fd, "x", 1); }
+            int renamed_fn_3(int fd) { return fsync(fd); }
+            int printed_fn_7(int fd) { return fdatasync(fd); }
+            int wrapped_fn(int fd) { return close(fd); }
+            """), ("libloader.so", """
+            #include <dlfcn.h>
+            #include <stdio.h>
+            #include <unistd.h>
+            typedef int (*fn_t)(int);
+            static fn_t direct_ptr, renamed_ptr, fallback_ptr, printed_ptr, wrapped_ptr, hooked_ptr;
+            static void *lib;
+            __attribute__((noinline)) static int local_fallback(int fd) { return fchmod(fd, 0600); }
+            __attribute__((noinline, noclone)) void *probe_lookup(void *handle, const char *name) { return dlsym(handle, name); }
+            void probe_load(const char *version) {
+                char name[64];
+                lib = dlopen("libtarget.so", RTLD_NOW);
+                direct_ptr = (fn_t)dlsym(lib, "direct_fn");
+                if (!(renamed_ptr = (fn_t)dlsym(lib, "renamed_fn")))
+                    renamed_ptr = (fn_t)dlsym(lib, "renamed_fn_3");
+                if (!(fallback_ptr = (fn_t)dlsym(lib, "fallback_fn")))
+                    fallback_ptr = local_fallback;
+                snprintf(name, sizeof name, "printed_fn%s", version);
+                printed_ptr = (fn_t)dlsym(lib, name);
+                wrapped_ptr = (fn_t)probe_lookup(lib, "wrapped_fn");
+                hooked_ptr = (fn_t)dlsym(lib, "hooked_fn");
+            }
+            void probe_hook(fn_t f) { hooked_ptr = f; }
+            int probe_hooked(int fd) { return hooked_ptr(fd) + 1; }
+            int probe_direct(int fd) { return direct_ptr(fd) + 1; }
+            int probe_tail(int fd) { return direct_ptr(fd + 1); }
+            int probe_renamed(int fd) { return renamed_ptr(fd) + 1; }
+            int probe_fallback(int fd) { return fallback_ptr(fd) + 1; }
+            int probe_printed(int fd) { return printed_ptr(fd) + 1; }
+            int probe_wrapped(int fd) { return wrapped_ptr(fd) + 1; }
+            int probe_indirect(fn_t f) { return f(2) + 1; }
+            """)], paths =>
         {
-            var target = Path.Combine(dir, "libtarget.so");
-            File.WriteAllText(Path.Combine(dir, "target.c"), """
-                #include <unistd.h>
-                int direct_fn(int fd) { return (int)write(fd, "x", 1); }
-                int renamed_fn_3(int fd) { return fsync(fd); }
-                int printed_fn_7(int fd) { return fdatasync(fd); }
-                int wrapped_fn(int fd) { return close(fd); }
-                """);
-            Run(gcc, "-shared", "-fPIC", "-O2", "-o", target, Path.Combine(dir, "target.c"));
-            var loader = Path.Combine(dir, "libloader.so");
-            File.WriteAllText(Path.Combine(dir, "loader.c"), """
-                #include <dlfcn.h>
-                #include <stdio.h>
-                #include <unistd.h>
-                typedef int (*fn_t)(int);
-                static fn_t direct_ptr, renamed_ptr, fallback_ptr, printed_ptr, wrapped_ptr, hooked_ptr;
-                static void *lib;
-                __attribute__((noinline)) static int local_fallback(int fd) { return fchmod(fd, 0600); }
-                __attribute__((noinline, noclone)) void *probe_lookup(void *handle, const char *name) { return dlsym(handle, name); }
-                void probe_load(const char *version) {
-                    char name[64];
-                    lib = dlopen("libtarget.so", RTLD_NOW);
-                    direct_ptr = (fn_t)dlsym(lib, "direct_fn");
-                    if (!(renamed_ptr = (fn_t)dlsym(lib, "renamed_fn")))
-                        renamed_ptr = (fn_t)dlsym(lib, "renamed_fn_3");
-                    if (!(fallback_ptr = (fn_t)dlsym(lib, "fallback_fn")))
-                        fallback_ptr = local_fallback;
-                    snprintf(name, sizeof name, "printed_fn%s", version);
-                    printed_ptr = (fn_t)dlsym(lib, name);
-                    wrapped_ptr = (fn_t)probe_lookup(lib, "wrapped_fn");
-                    hooked_ptr = (fn_t)dlsym(lib, "hooked_fn");
-                }
-                void probe_hook(fn_t f) { hooked_ptr = f; }
-                int probe_hooked(int fd) { return hooked_ptr(fd) + 1; }
-                int probe_direct(int fd) { return direct_ptr(fd) + 1; }
-                int probe_tail(int fd) { return direct_ptr(fd + 1); }
-                int probe_renamed(int fd) { return renamed_ptr(fd) + 1; }
-                int probe_fallback(int fd) { return fallback_ptr(fd) + 1; }
-                int probe_printed(int fd) { return printed_ptr(fd) + 1; }
-                int probe_wrapped(int fd) { return wrapped_ptr(fd) + 1; }
-                int probe_indirect(fn_t f) { return f(2) + 1; }
-                """);
-            Run(gcc, "-shared", "-fPIC", "-O2", "-o", loader, Path.Combine(dir, "loader.c"));
-
+            var (target, loader) = (paths[0], paths[1]);
             var slots = ElfCode.Load(loader).DlsymSlots.Values.Select(n => string.Join(",", n)).Order(StringComparer.Ordinal);
             Assert.Equal(["direct_fn", "fallback_fn", "hooked_fn", "printed_fn*", "renamed_fn,renamed_fn_3", "wrapped_fn"], slots);
 
@@ -210,11 +202,7 @@ public sealed class DynamicLinkingTests
             Assert.False(renamed.Unresolved);
             Assert.Contains("close", linking.Resolve(summary, "probe_wrapped").LibcFunctions.Keys);
             Assert.True(linking.Resolve(summary, "probe_indirect").Unresolved);
-        }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
-        }
+        });
     }
 
     [Fact]
@@ -222,40 +210,28 @@ public sealed class DynamicLinkingTests
     {
         // The loader registers a static callback table with a function it looked up; the opened library calls through
         // it. Only the loader's table function makes fsync.
-        var gcc = Requires.Tool("gcc", "gcc");
-        var dir = Directory.CreateTempSubdirectory("portcullis-dlsym-").FullName;
-        try
+        GccLibrary.With([("libbar.so", """
+            struct cbs { int (*commit)(int); };
+            int bar_register(const struct cbs *c, int fd) { return c->commit(fd); }
+            """), ("libshim.so", """
+            #include <dlfcn.h>
+            #include <unistd.h>
+            struct cbs { int (*commit)(int); };
+            static int on_commit(int fd) { return fsync(fd); }
+            static const struct cbs table = { on_commit };
+            static int (*register_ptr)(const struct cbs *, int);
+            void shim_load(void) { register_ptr = (int (*)(const struct cbs *, int))dlsym(dlopen("libbar.so", RTLD_NOW), "bar_register"); }
+            int shim_open(int fd) { return register_ptr(&table, fd); }
+            """)], paths =>
         {
-            var target = Path.Combine(dir, "libbar.so");
-            File.WriteAllText(Path.Combine(dir, "bar.c"), """
-                struct cbs { int (*commit)(int); };
-                int bar_register(const struct cbs *c, int fd) { return c->commit(fd); }
-                """);
-            Run(gcc, "-shared", "-fPIC", "-O2", "-o", target, Path.Combine(dir, "bar.c"));
-            var loader = Path.Combine(dir, "libshim.so");
-            File.WriteAllText(Path.Combine(dir, "shim.c"), """
-                #include <dlfcn.h>
-                #include <unistd.h>
-                struct cbs { int (*commit)(int); };
-                static int on_commit(int fd) { return fsync(fd); }
-                static const struct cbs table = { on_commit };
-                static int (*register_ptr)(const struct cbs *, int);
-                void shim_load(void) { register_ptr = (int (*)(const struct cbs *, int))dlsym(dlopen("libbar.so", RTLD_NOW), "bar_register"); }
-                int shim_open(int fd) { return register_ptr(&table, fd); }
-                """);
-            Run(gcc, "-shared", "-fPIC", "-O2", "-o", loader, Path.Combine(dir, "shim.c"));
-
+            var (target, loader) = (paths[0], paths[1]);
             var summary = LibrarySummary.Compute(loader);
             Assert.False(summary.Exports["shim_open"].UnresolvedIndirect);
             var linking = new DynamicLinking([target], LibrarySummary.Compute);
             Assert.True(linking.Resolve(summary, "shim_open").Unresolved);
             Assert.DoesNotContain("fsync", linking.PointerTargets().LibcFunctions.Keys);
             Assert.Contains("fsync", linking.PointerTargets(summary).LibcFunctions.Keys);
-        }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
-        }
+        });
     }
 
     [Fact]
@@ -285,12 +261,5 @@ public sealed class DynamicLinkingTests
             // a pointer from the export's own caller can be anything
             Assert.True(exports["probe_passes_given"].UnresolvedIndirect);
         });
-    }
-
-    // gcc through the shared helpers: missing in CI is a failure, never a skip.
-    private static void Run(string tool, params string[] args)
-    {
-        var (code, output) = Requires.Run(tool, args);
-        Assert.True(code == 0, output);
     }
 }

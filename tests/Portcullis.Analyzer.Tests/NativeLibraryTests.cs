@@ -7,39 +7,31 @@ namespace Portcullis.Analyzer.Tests;
 public sealed class NativeLibraryTests
 {
     private static readonly string[] SqliteCalls = ["fsync", "pwrite64", "fcntl"];
+    private static readonly string[] WatchCalls = ["inotify_init1", "inotify_add_watch", "fsync"];
 
     [Fact]
     public void A_shipped_native_library_that_calls_libc_adds_those_syscalls()
     {
-        var gcc = Requires.Tool("gcc", "gcc");
-        var dir = Directory.CreateTempSubdirectory("portcullis-native-").FullName;
-        try
+        GccLibrary.With("libwatch.so", """
+            #include <sys/inotify.h>
+            #include <sys/mman.h>
+            #include <unistd.h>
+            int watch_dir(const char *path) { int fd = inotify_init1(0); int w = inotify_add_watch(fd, path, IN_CREATE); fsync(fd); return w; }
+            int pin(void) { return mlockall(MCL_CURRENT); }
+            """, library =>
         {
-            var source = Path.Combine(dir, "watch.c");
-            File.WriteAllText(source, """
-                #include <sys/inotify.h>
-                #include <sys/mman.h>
-                #include <unistd.h>
-                int watch_dir(const char *path) { int fd = inotify_init1(0); int w = inotify_add_watch(fd, path, IN_CREATE); fsync(fd); return w; }
-                int pin(void) { return mlockall(MCL_CURRENT); }
-                """);
-            var (code, output) = Requires.Run(gcc, "-shared", "-fPIC", "-o", Path.Combine(dir, "libwatch.so"), source);
-            Assert.True(code == 0, output);
+            var dir = Path.GetDirectoryName(library)!;
             foreach (var file in Directory.GetFiles(AppContext.BaseDirectory, "Portcullis.Analyzer.Cases.*"))
                 File.Copy(file, Path.Combine(dir, Path.GetFileName(file)));
 
             var prediction = AppAnalyzer.Analyze(dir);
             var predicted = prediction.Syscalls.ToDictionary(s => s.Name);
             Assert.Contains("libwatch.so", prediction.NativeLibraries);
-            foreach (var name in new[] { "inotify_init1", "inotify_add_watch", "fsync" })
+            foreach (var name in WatchCalls)
                 Assert.Contains(predicted[name].Evidence, e => e.Group == "native" && e.Api == "libwatch.so!" + name);
             // A libc function the table does not know is said, not silently dropped.
             Assert.Contains(prediction.Diagnostics, d => d.Code == "PCL5016" && d.Message.Contains("mlockall", StringComparison.Ordinal));
-        }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
-        }
+        });
     }
 
     [Fact]

@@ -107,35 +107,28 @@ public sealed class NativeSummaryTests
     [Fact]
     public void A_gcc_built_library_s_raw_syscalls_got_calls_tail_calls_and_callbacks_are_followed()
     {
-        var gcc = Requires.Tool("gcc", "gcc");
-        var dir = Directory.CreateTempSubdirectory("portcullis-native-").FullName;
-        try
+        // -fno-plt makes libc calls go through GOT slots; -s strips .symtab, so static functions are known only from .eh_frame_hdr.
+        GccLibrary.With("libprobe.so", """
+            #include <signal.h>
+            #include <unistd.h>
+            static inline long raw(long n) { long r; __asm__ volatile ("syscall" : "=a"(r) : "a"(n) : "rcx", "r11", "memory"); return r; }
+            __attribute__((noinline)) static int deep(int fd) { return fsync(fd) * 3; }
+            __attribute__((noinline)) static int helper(int fd) { return deep(fd) + fd; }
+            __attribute__((noinline)) static int tail(int fd) { return fdatasync(fd); }
+            __attribute__((noinline)) static void on_signal(int s) { (void)s; write(2, "x", 1); }
+            __attribute__((noinline)) static int via_pointer(int fd) { return fchmod(fd, 0600); }
+            static int (*volatile hook)(int) = via_pointer;
+            int probe_raw(void) { return (int)raw(39) + 1; }
+            int probe_choice(int flag) { long n; if (flag > 0) n = 39; else { fsync(flag); n = 186; } return (int)raw(n); }
+            int probe_computed(int n) { int s = 0; for (int i = 0; i < n; i++) s += (int)raw(i & 1 ? 39 : 186); return s; }
+            int probe_chain(int fd) { return helper(fd) + 1; }
+            int probe_tail(int fd) { return tail(fd + 1); }
+            int probe_callback(void) { return signal(SIGUSR1, on_signal) == SIG_ERR; }
+            int probe_indirect(int (*f)(void)) { return f() + 1; }
+            int probe_pure(int a) { return a * 2; }
+            int probe_hook(int fd) { return hook(fd); }
+            """, library =>
         {
-            var source = Path.Combine(dir, "probe.c");
-            File.WriteAllText(source, """
-                #include <signal.h>
-                #include <unistd.h>
-                static inline long raw(long n) { long r; __asm__ volatile ("syscall" : "=a"(r) : "a"(n) : "rcx", "r11", "memory"); return r; }
-                __attribute__((noinline)) static int deep(int fd) { return fsync(fd) * 3; }
-                __attribute__((noinline)) static int helper(int fd) { return deep(fd) + fd; }
-                __attribute__((noinline)) static int tail(int fd) { return fdatasync(fd); }
-                __attribute__((noinline)) static void on_signal(int s) { (void)s; write(2, "x", 1); }
-                __attribute__((noinline)) static int via_pointer(int fd) { return fchmod(fd, 0600); }
-                static int (*volatile hook)(int) = via_pointer;
-                int probe_raw(void) { return (int)raw(39) + 1; }
-                int probe_choice(int flag) { long n; if (flag > 0) n = 39; else { fsync(flag); n = 186; } return (int)raw(n); }
-                int probe_computed(int n) { int s = 0; for (int i = 0; i < n; i++) s += (int)raw(i & 1 ? 39 : 186); return s; }
-                int probe_chain(int fd) { return helper(fd) + 1; }
-                int probe_tail(int fd) { return tail(fd + 1); }
-                int probe_callback(void) { return signal(SIGUSR1, on_signal) == SIG_ERR; }
-                int probe_indirect(int (*f)(void)) { return f() + 1; }
-                int probe_pure(int a) { return a * 2; }
-                int probe_hook(int fd) { return hook(fd); }
-                """);
-            var library = Path.Combine(dir, "libprobe.so");
-            // -fno-plt makes libc calls go through GOT slots; -s strips .symtab, so static functions are known only from .eh_frame_hdr.
-            Run(gcc, "-shared", "-fPIC", "-O2", "-fno-plt", "-s", "-o", library, source);
-
             var exports = LibrarySummary.Compute(library).Exports;
             Assert.Equal(["probe_raw"], exports["probe_raw"].Syscalls[39]);
             Assert.False(exports["probe_raw"].UnresolvedIndirect);
@@ -158,11 +151,7 @@ public sealed class NativeSummaryTests
             Assert.True(exports["probe_hook"].UnresolvedIndirect);
             Assert.Empty(exports["probe_pure"].Imports);
             Assert.Empty(exports["probe_pure"].Syscalls);
-        }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
-        }
+        }, "-fno-plt", "-s");
     }
 
     [Fact]
@@ -227,11 +216,4 @@ public sealed class NativeSummaryTests
     }
 
     private static string Json(LibrarySummary summary) => JsonSerializer.Serialize(summary, NativeJsonContext.Default.LibrarySummary);
-
-    // gcc through the shared helpers: missing in CI is a failure, never a skip.
-    private static void Run(string tool, params string[] args)
-    {
-        var (code, output) = Requires.Run(tool, args);
-        Assert.True(code == 0, output);
-    }
 }
