@@ -23,6 +23,8 @@ using Portcullis.Testing;
 // Then the cost of publishing: publish with and without the package (PortcullisEnabled=false), minus the
 // recorded test run itself (target <= 5 s), and an unchanged re-publish (target <= 1 s); and the analyzer's
 // time on TodoApi next to ILLink trimming the same app.
+// How many records the list behaviours return: enough that a response spans several of Kestrel's segments.
+const int Many = 200;
 var cli = Path.Combine(Repo.Root, "src", "Cli", "bin", "Release", "net10.0", "portcullis.dll");
 Run(Repo.Root, "dotnet", "build", "-c", "Release", "--nologo", "-v", "q", Path.Combine(Repo.Root, "src", "Cli", "Portcullis.Cli.csproj"));
 var launcher = LauncherCommand.ForAssembly(cli);
@@ -140,6 +142,8 @@ static async Task<HashSet<string>> RecordDrivenAsync(string publish, string samp
     env["Upstream__Url"] = $"http://127.0.0.1:{port}/health";
     env["Inventory__DataDirectory"] = data;
     env["Logging__LogLevel__Default"] = "Warning";
+    env["TODO_SETTINGS"] = Path.Combine(data, "settings.json");
+    File.WriteAllText(env["TODO_SETTINGS"], "{}");
     string[] args = sample == "Worker" ? [Path.Combine(data, "in"), Path.Combine(data, "out"), Path.Combine(data, "results.sock")] : [];
     if (sample == "Worker")
     {
@@ -195,6 +199,8 @@ static async Task<HttpClient> HealthyAsync(int port, string path = "/health")
     throw new InvalidOperationException("the app did not become healthy");
 }
 
+// Each behaviour as production meets it: lists long enough that Kestrel sends them in several segments, and the
+// settings file the app watches (reloadOnChange) changed while it runs, as a ConfigMap update does.
 static async Task DriveTodoApi(string data, int port)
 {
     using var http = await HealthyAsync(port);
@@ -203,12 +209,24 @@ static async Task DriveTodoApi(string data, int port)
     await http.GetStringAsync($"/todos/{id}");
     created["done"] = true;
     await http.PutAsJsonAsync($"/todos/{id}", created);
+    for (var i = 0; i < Many; i++)
+        (await http.PostAsJsonAsync("/todos", new { title = LongName(i) })).EnsureSuccessStatusCode();
     await http.GetStringAsync("/todos");
     await http.GetStringAsync("/upstream");
-    await http.GetStringAsync("/config");
+    await File.WriteAllTextAsync(Path.Combine(data, "settings.json"), """{ "Greeting": "changed" }""");
+    await ChangedAsync(http, "/config", "changed");
     await http.GetStringAsync("/stats");
     await http.DeleteAsync($"/todos/{id}");
 }
+
+// Until the app answers with the text (a reload is asynchronous): the recorder sees whatever the reload makes.
+static async Task ChangedAsync(HttpClient http, string path, string text)
+{
+    for (var i = 0; i < 300 && !(await http.GetStringAsync(path)).Contains(text, StringComparison.Ordinal); i++)
+        await Task.Delay(100);
+}
+
+static string LongName(int i) => i.ToString(CultureInfo.InvariantCulture) + new string('x', 3000);
 
 static Task DriveWorker(string data, int port) => Task.CompletedTask;
 
@@ -222,6 +240,8 @@ static async Task DriveInventory(string data, int port)
 {
     using var http = await HealthyAsync(port);
     var item = (await (await http.PostAsJsonAsync("/items", new { name = "bolts", quantity = 4 })).Content.ReadFromJsonAsync<JsonObject>())!;
+    for (var i = 0; i < Many; i++)
+        (await http.PostAsJsonAsync("/items", new { name = LongName(i), quantity = i })).EnsureSuccessStatusCode();
     await http.GetStringAsync("/items");
     (await http.PostAsync("/export", null)).EnsureSuccessStatusCode();
     await http.DeleteAsync($"/items/{item["id"]}");
