@@ -43,6 +43,17 @@ public sealed class SampleContainerTests(SampleImagesFixture images)
         Assert.NotNull(await DriveTodoApiAsync("runc", Without(profile, "listen")));
     }
 
+    // Kestrel sends a response of several segments with sendmsg, which a profile from small test responses misses.
+    [Fact]
+    public async Task TodoApi_fails_on_a_long_list_without_sendmsg()
+    {
+        var profile = JsonNode.Parse((await SampleImagesFixture.PullSeccompAsync(images.TodoApi)).Content)!;
+        Assert.Contains("sendmsg", Allowed(profile));
+        var problem = await DriveTodoApiAsync("runc", Without(profile, "sendmsg"));
+        // It starts and answers the short requests; the long list is what breaks.
+        Assert.StartsWith(nameof(HttpRequestException), problem, StringComparison.Ordinal);
+    }
+
     [Theory]
     [MemberData(nameof(Runtimes))]
     public async Task Worker_processes_its_inputs_in_a_container(string runtime)
@@ -162,23 +173,46 @@ public sealed class SampleContainerTests(SampleImagesFixture images)
         return copy;
     }
 
-    // Every endpoint over real HTTP, then SIGTERM as the kubelet stops pods; null when all answered and it exited 0, else what went wrong.
-    private Task<string?> DriveTodoApiAsync(string runtime, JsonNode? profile) =>
-        ServerContainer.RunAsync(images.TodoApi, runtime, profile, async (http, cancel) =>
+    // Every endpoint over real HTTP as production meets it (a list long enough that Kestrel sends it in several
+    // segments; the watched settings file changed while the app runs, as a ConfigMap update does), then SIGTERM as the
+    // kubelet stops pods; null when all answered and it exited 0, else what went wrong.
+    private async Task<string?> DriveTodoApiAsync(string runtime, JsonNode? profile)
+    {
+        var settings = Directory.CreateTempSubdirectory("portcullis-settings-").FullName;
+        var file = Path.Combine(settings, "settings.json");
+        await File.WriteAllTextAsync(file, "{}", TestContext.Current.CancellationToken);
+        File.SetUnixFileMode(settings, (UnixFileMode)0x1ed);
+        File.SetUnixFileMode(file, (UnixFileMode)0x1a4);
+        try
         {
-            var created = await http.PostAsJsonAsync("/todos", new { title = "in a container" }, cancel);
-            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-            var todo = (await created.Content.ReadFromJsonAsync<JsonObject>(cancel))!;
-            var id = todo["id"]!.GetValue<string>();
-            Assert.Contains("in a container", await http.GetStringAsync($"/todos/{id}", cancel), StringComparison.Ordinal);
-            todo["done"] = true;
-            Assert.Equal(HttpStatusCode.OK, (await http.PutAsJsonAsync($"/todos/{id}", todo, cancel)).StatusCode);
-            Assert.Contains(id, await http.GetStringAsync("/todos", cancel), StringComparison.Ordinal);
-            Assert.Contains("\"status\":200", await http.GetStringAsync("/upstream", cancel), StringComparison.Ordinal);
-            Assert.Contains("greeting", await http.GetStringAsync("/config", cancel), StringComparison.Ordinal);
-            Assert.Contains("beats", await http.GetStringAsync("/stats", cancel), StringComparison.Ordinal);
-            Assert.Equal(HttpStatusCode.NoContent, (await http.DeleteAsync($"/todos/{id}", cancel)).StatusCode);
-        }, stopGracefully: true, ("Upstream__Url", "http://127.0.0.1:{port}/health"));
+            return await ServerContainer.RunAsync(images.TodoApi, runtime, profile, async (http, cancel) =>
+            {
+                var created = await http.PostAsJsonAsync("/todos", new { title = "in a container" }, cancel);
+                Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+                var todo = (await created.Content.ReadFromJsonAsync<JsonObject>(cancel))!;
+                var id = todo["id"]!.GetValue<string>();
+                Assert.Contains("in a container", await http.GetStringAsync($"/todos/{id}", cancel), StringComparison.Ordinal);
+                todo["done"] = true;
+                Assert.Equal(HttpStatusCode.OK, (await http.PutAsJsonAsync($"/todos/{id}", todo, cancel)).StatusCode);
+                for (var i = 0; i < 200; i++)
+                    Assert.Equal(HttpStatusCode.Created, (await http.PostAsJsonAsync("/todos", new { title = i + new string('x', 3000) }, cancel)).StatusCode);
+                var list = await http.GetStringAsync("/todos", cancel);
+                Assert.Contains(id, list, StringComparison.Ordinal);
+                Assert.True(list.Length > 600_000, $"the list has {list.Length} characters");
+                Assert.Contains("\"status\":200", await http.GetStringAsync("/upstream", cancel), StringComparison.Ordinal);
+                Assert.Contains("hello", await http.GetStringAsync("/config", cancel), StringComparison.Ordinal);
+                await File.WriteAllTextAsync(file, """{ "Greeting": "reloaded" }""", cancel);
+                while (!(await http.GetStringAsync("/config", cancel)).Contains("reloaded", StringComparison.Ordinal))
+                    await Task.Delay(100, cancel);
+                Assert.Contains("beats", await http.GetStringAsync("/stats", cancel), StringComparison.Ordinal);
+                Assert.Equal(HttpStatusCode.NoContent, (await http.DeleteAsync($"/todos/{id}", cancel)).StatusCode);
+            }, stopGracefully: true, [(settings, "/settings")], ("Upstream__Url", "http://127.0.0.1:{port}/health"), ("TODO_SETTINGS", "/settings/settings.json"));
+        }
+        finally
+        {
+            Directory.Delete(settings, recursive: true);
+        }
+    }
 
     private async Task<(int Code, string Output, int Lines)> RunWorkerAsync(string runtime, JsonNode? profile, bool noNewPrivileges = false)
     {

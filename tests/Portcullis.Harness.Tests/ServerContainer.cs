@@ -11,7 +11,12 @@ internal static class ServerContainer
         RunAsync(image, runtime, profile, drive, stopGracefully: false, env);
 
     /// <param name="stopGracefully">after driving, stop it as the kubelet does (SIGTERM) and require exit code 0 within 10 s</param>
-    public static async Task<string?> RunAsync(string image, string runtime, JsonNode? profile, Func<HttpClient, CancellationToken, Task> drive, bool stopGracefully, params (string Name, string Value)[] env)
+    public static Task<string?> RunAsync(string image, string runtime, JsonNode? profile, Func<HttpClient, CancellationToken, Task> drive, bool stopGracefully, params (string Name, string Value)[] env) =>
+        RunAsync(image, runtime, profile, drive, stopGracefully, [], env);
+
+    /// <param name="binds">host directories mounted into the container (a ConfigMap volume, say)</param>
+    public static async Task<string?> RunAsync(string image, string runtime, JsonNode? profile, Func<HttpClient, CancellationToken, Task> drive, bool stopGracefully,
+        (string Source, string Destination)[] binds, params (string Name, string Value)[] env)
     {
         var cancel = TestContext.Current.CancellationToken;
         var port = FreePort.Next();
@@ -21,6 +26,8 @@ internal static class ServerContainer
         using var bundle = ImageBundle.Pull(image).WithSeccomp(profile).WithNoNewPrivileges(false).WithHostNetwork()
             .WithBind(hosts, "/etc/hosts")
             .WithEnv("ASPNETCORE_HTTP_PORTS", port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        foreach (var (source, destination) in binds)
+            bundle.WithBind(source, destination);
         foreach (var (name, value) in env)
             bundle.WithEnv(name, value.Replace("{port}", port.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal));
         var container = bundle.Start(runtime);
