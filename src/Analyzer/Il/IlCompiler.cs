@@ -135,8 +135,12 @@ internal sealed class IlCompiler
             TypeReference t => t,
             _ => null,
         };
+        var constrained = instruction.OpCode.Code is Code.Constrained;
+        // Most instructions name no generic instance: nothing to collect (this runs for every instruction compiled).
+        if (generic is null || !constrained && generic is not TypeSpecification)
+            return;
         var found = new List<TypeReference>();
-        if (instruction.OpCode.Code is Code.Constrained && generic is not null)
+        if (constrained)
             found.Add(generic);
         Arguments(generic, found);
         foreach (var argument in found)

@@ -49,9 +49,10 @@ public sealed record LibraryGraph(IReadOnlyList<string> Strings, IReadOnlyList<G
             if (functionIndex.TryGetValue(export.Address, out var index))
                 exports.TryAdd(export.Name, index);
         var inData = elf.LocalSlots.Values.Where(functionIndex.ContainsKey).Select(a => functionIndex[a]).Distinct().Order().ToArray();
+        var enteredOtherwise = exports.Values.Concat(inData).ToHashSet();
         foreach (var fallback in fallbacks)
         {
-            if (Knowledge.NativeFallbacks.Holds(fallback, functions, strings, exports.Values.Concat(inData).ToHashSet()) is { } function)
+            if (Knowledge.NativeFallbacks.Holds(fallback, functions, strings, enteredOtherwise) is { } function)
                 functions[function] = functions[function] with { FallbackOf = fallback.Failed };
         }
         return new LibraryGraph(strings, functions, exports, inData);
